@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AccountsModule } from '@postern/accounts';
+import { ConfigModule } from '@postern/config';
+import { DbModule } from '@postern/db';
+import { DomainsModule } from '@postern/domains';
+import { BootContext, ObservabilityModule } from '@postern/observability';
+import { QueueModule } from '@postern/queue';
+import { AccountsController } from './accounts/accounts.controller';
+import { OwnAccountController } from './accounts/own-account.controller';
+import { AddressesController } from './addresses/addresses.controller';
+import { AliasesController } from './aliases/aliases.controller';
+import { AdminApiKeysController } from './api-keys/api-keys.controller';
+import { OwnApiKeysController } from './api-keys/own-api-keys.controller';
+import { ApiKeyGuard } from './common/auth';
+import { ProblemFilter } from './common/problem.filter';
+import { DomainsController } from './domains/domains.controller';
+import { HealthController } from './health/health.controller';
+import { LocalModeService } from './local-mode/local-mode.service';
+
+@Module({})
+export class ApiModule {
+  static forRoot(context: BootContext): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(context.config),
+        ObservabilityModule.forRoot(context),
+        DbModule,
+        QueueModule,
+        AccountsModule,
+        DomainsModule,
+      ],
+      controllers: [
+        HealthController,
+        DomainsController,
+        AccountsController,
+        AddressesController,
+        AliasesController,
+        AdminApiKeysController,
+        OwnAccountController,
+        OwnApiKeysController,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        LocalModeService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ProblemDto } from './problem.dto';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON, unknown fields or invalid values (each bad field is listed)',
+  404: 'No such resource (or it belongs to another account)',
+  409: 'Conflicts with an existing resource',
+  422: 'Well-formed but not acceptable (invalid name, unknown domain or account)',
+};
+
+/** Documents the problem-details responses an endpoint can give. */
+export const ApiProblems = (...statuses: number[]) =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ProblemDto })));

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { bootMain } from '@postern/observability';
+import { startApi } from './start';
+
+bootMain('api', (context) => startApi(context));

@@ -1,0 +1,43 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { prepareDatabase } from '@postern/db';
+import { BootContext, PinoNestLogger, Running, startHealthServer } from '@postern/observability';
+import { MtaModule } from './mta.module';
+
+export interface RunningMta extends Running {
+  app: INestApplicationContext;
+  healthPort: number;
+}
+
+/** Boots the MTA: for now its health server; the listeners come with the SMTP and IMAP issues. */
+export async function startMta(context: BootContext, options: { prepare?: boolean } = {}): Promise<RunningMta> {
+  const { config, logger } = context;
+  if (options.prepare !== false) {
+    await prepareDatabase({ databaseUrl: config.databaseUrl, createIfMissing: config.localMode, logger });
+  }
+  const app = await NestFactory.createApplicationContext(MtaModule.forRoot(context), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    abortOnError: false,
+  });
+  await app.init();
+  const db = app.get(DataSource);
+  const health = await startHealthServer({
+    host: config.bindAddress,
+    port: config.ports.mtaHealth,
+    metrics: context.metrics,
+    status: async () => {
+      await db.query('SELECT 1');
+      return { listeners: [] };
+    },
+  });
+  logger.info({ healthPort: health.port }, 'mta running');
+  return {
+    app,
+    healthPort: health.port,
+    close: async () => {
+      await health.close();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ConfigModule } from '@postern/config';
+import { DbModule } from '@postern/db';
+import { BootContext, ObservabilityModule } from '@postern/observability';
+import { QueueModule } from '@postern/queue';
+import { HeartbeatHandler } from './heartbeat/heartbeat.handler';
+import { JobRunnerService } from './jobs/job-runner.service';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(context: BootContext): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule, QueueModule, DiscoveryModule],
+      providers: [JobRunnerService, HeartbeatHandler],
+    };
+  }
+}

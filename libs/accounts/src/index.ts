@@ -1,0 +1,3 @@
+export * from './accounts.service';
+export * from './api-keys.service';
+export * from './accounts.module';

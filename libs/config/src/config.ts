@@ -1,0 +1,178 @@
+import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+
+/** Thrown at boot when the environment is wrong; its message is the one line the operator sees. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface ListenerPorts {
+  http: number;
+  smtp: number;
+  submission: number;
+  submissions: number;
+  imap: number;
+  imaps: number;
+  workerHealth: number;
+  mtaHealth: number;
+}
+
+/**
+ * The whole configuration, validated once at boot. Nothing else in Postern reads
+ * process.env: every app receives this object.
+ */
+export interface AppConfig {
+  /** Local mode: everything on this machine, shifted ports, a ready account. */
+  localMode: boolean;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key Postern writes (BullMQ queues included). */
+  redisPrefix: string;
+  hostname: string;
+  /** Address the listeners bind to. */
+  bindAddress: string;
+  ports: ListenerPorts;
+  tls: { certPath: string; keyPath: string } | null;
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Public base URL of the HTTP API, used in printed instructions. */
+  httpUrl: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Every variable Postern reads, with its meaning; .env.example and the README mirror this. */
+export const CONFIG_VARIABLES = {
+  POSTERN_MODE: 'local (default) or production',
+  DATABASE_URL: 'PostgreSQL connection URL',
+  REDIS_URL: 'Redis connection URL',
+  POSTERN_REDIS_PREFIX: 'prefix for every Redis key',
+  POSTERN_HOSTNAME: 'the mail server host name (MX, EHLO, greetings)',
+  POSTERN_BIND_ADDRESS: 'address every listener binds to',
+  POSTERN_HTTP_PORT: 'HTTP API port',
+  POSTERN_SMTP_PORT: 'inbound SMTP (MX) port',
+  POSTERN_SUBMISSION_PORT: 'SMTP submission port (STARTTLS)',
+  POSTERN_SUBMISSIONS_PORT: 'SMTP submission port (implicit TLS)',
+  POSTERN_IMAP_PORT: 'IMAP port (STARTTLS)',
+  POSTERN_IMAPS_PORT: 'IMAP port (implicit TLS)',
+  POSTERN_WORKER_HEALTH_PORT: 'health port of the worker app',
+  POSTERN_MTA_HEALTH_PORT: 'health port of the MTA app',
+  POSTERN_TLS_CERT: 'path of the PEM certificate chain',
+  POSTERN_TLS_KEY: 'path of the PEM private key',
+  POSTERN_DATA_DIR: 'directory for local state (certificates, local credentials)',
+  POSTERN_HTTP_URL: 'public base URL of the HTTP API',
+  LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
+} as const;
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(name, `must be a port number 0-65535, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, protocols: string[], fallback: string | undefined): string {
+  const raw = env[name] || fallback;
+  if (raw === undefined) throw new ConfigError(name, 'is required in production mode');
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL: '${raw}'`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got '${parsed.protocol}'`);
+  }
+  return raw;
+}
+
+function hostname(env: Env, fallback: string | undefined): string {
+  const raw = (env.POSTERN_HOSTNAME || fallback)?.toLowerCase();
+  if (raw === undefined) throw new ConfigError('POSTERN_HOSTNAME', 'is required in production mode');
+  // RFC 1123 host name: labels of letters, digits and hyphens, not starting or ending with '-'.
+  const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+  if (raw.length > 253 || !raw.split('.').every((l) => label.test(l))) {
+    throw new ConfigError('POSTERN_HOSTNAME', `is not a valid host name: '${raw}'`);
+  }
+  return raw;
+}
+
+function tls(env: Env): AppConfig['tls'] {
+  const cert = env.POSTERN_TLS_CERT;
+  const key = env.POSTERN_TLS_KEY;
+  if (!cert && !key) return null;
+  if (!cert) throw new ConfigError('POSTERN_TLS_CERT', 'must be set when POSTERN_TLS_KEY is');
+  if (!key) throw new ConfigError('POSTERN_TLS_KEY', 'must be set when POSTERN_TLS_CERT is');
+  for (const [name, path] of [
+    ['POSTERN_TLS_CERT', cert],
+    ['POSTERN_TLS_KEY', key],
+  ] as const) {
+    if (!existsSync(path)) throw new ConfigError(name, `file not found: '${path}'`);
+  }
+  return { certPath: resolve(cert), keyPath: resolve(key) };
+}
+
+/**
+ * Reads and validates the environment. Throws ConfigError naming the first bad variable.
+ * `cwd` anchors relative paths (the data directory).
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+  const mode = env.POSTERN_MODE || 'local';
+  if (mode !== 'local' && mode !== 'production') {
+    throw new ConfigError('POSTERN_MODE', `must be 'local' or 'production', got '${mode}'`);
+  }
+  const local = mode === 'local';
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+  }
+  const redisPrefix = env.POSTERN_REDIS_PREFIX || 'postern';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError('POSTERN_REDIS_PREFIX', `must be 1-64 of [A-Za-z0-9_.-], got '${redisPrefix}'`);
+  }
+  const ports: ListenerPorts = {
+    http: port(env, 'POSTERN_HTTP_PORT', local ? 1080 : 8080),
+    smtp: port(env, 'POSTERN_SMTP_PORT', local ? 1025 : 25),
+    submission: port(env, 'POSTERN_SUBMISSION_PORT', local ? 1587 : 587),
+    submissions: port(env, 'POSTERN_SUBMISSIONS_PORT', local ? 1465 : 465),
+    imap: port(env, 'POSTERN_IMAP_PORT', local ? 1143 : 143),
+    imaps: port(env, 'POSTERN_IMAPS_PORT', local ? 1993 : 993),
+    workerHealth: port(env, 'POSTERN_WORKER_HEALTH_PORT', local ? 1081 : 8081),
+    mtaHealth: port(env, 'POSTERN_MTA_HEALTH_PORT', local ? 1082 : 8082),
+  };
+  const bindAddress = env.POSTERN_BIND_ADDRESS || (local ? '127.0.0.1' : '0.0.0.0');
+  const host = hostname(env, local ? 'localhost' : undefined);
+  const dataDirRaw = env.POSTERN_DATA_DIR || 'data';
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+  const httpUrl = url(env, 'POSTERN_HTTP_URL', ['http:', 'https:'], `http://${local ? '127.0.0.1' : host}:${ports.http}`);
+  return {
+    localMode: local,
+    databaseUrl: url(
+      env,
+      'DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      local ? 'postgres://postgres@127.0.0.1:5432/postern' : undefined,
+    ),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], local ? 'redis://127.0.0.1:6379' : undefined),
+    redisPrefix,
+    hostname: host,
+    bindAddress,
+    ports,
+    tls: tls(env),
+    dataDir,
+    logLevel,
+    httpUrl: httpUrl.replace(/\/$/, ''),
+  };
+}

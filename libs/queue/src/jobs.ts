@@ -1,0 +1,39 @@
+/**
+ * Every queue and job name, and each job's payload type, in one place. The worker checks
+ * at boot that each job name has exactly one handler.
+ */
+export enum QueueName {
+  Maintenance = 'maintenance',
+}
+
+export enum JobName {
+  /** Proves the worker loop end to end: records that a worker processed a job just now. */
+  Heartbeat = 'maintenance.heartbeat',
+}
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.Heartbeat]: QueueName.Maintenance,
+};
+
+export interface JobPayloads {
+  [JobName.Heartbeat]: { requestedBy: string };
+}
+
+/** Checks that the handlers cover every job name exactly once; throws naming the problems. */
+export function checkJobHandlers(handled: readonly string[], jobNames: readonly string[] = Object.values(JobName)): void {
+  const problems: string[] = [];
+  for (const name of jobNames) {
+    const count = handled.filter((h) => h === name).length;
+    if (count === 0) problems.push(`no handler for job '${name}'`);
+    if (count > 1) problems.push(`${count} handlers for job '${name}'`);
+  }
+  for (const name of new Set(handled)) {
+    if (!jobNames.includes(name)) problems.push(`handler for unknown job '${name}'`);
+  }
+  if (problems.length > 0) throw new Error(`Job handlers do not match the job names: ${problems.join('; ')}`);
+}
+
+/** Redis key where workers record their last heartbeat. */
+export function heartbeatKey(prefix: string): string {
+  return `${prefix}:worker:heartbeat`;
+}
