@@ -139,7 +139,9 @@ describe('HTTP API end to end', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const res: Awaited<ReturnType<typeof call>> = await call('GET', `/v1/admin/accounts?limit=2${after ? `&after=${after}` : ''}`, { key: admin });
+      const res: Awaited<ReturnType<typeof call>> = await call('GET', `/v1/admin/accounts?limit=2${after ? `&after=${after}` : ''}`, {
+        key: admin,
+      });
       assert.equal(res.status, 200, res.text);
       assert.ok(res.body.items.length <= 2);
       names.push(...res.body.items.map((a: { name: string }) => a.name));
@@ -157,10 +159,10 @@ describe('HTTP API end to end', () => {
     const set = await call('PUT', '/v1/admin/accounts/frank/password', { key: admin, json: { password: 'ﬁsh and chips 42' } });
     assert.equal(set.status, 204, set.text);
     const db = api.app.get(DataSource);
-    const [row] = (await db.query(
+    const [row] = await db.query<Record<string, unknown>[]>(
       'SELECT c.* FROM account_credentials c JOIN accounts a ON a.id = c.account_id WHERE a.name = $1',
       ['frank'],
-    )) as Record<string, unknown>[];
+    );
     assert.ok(row);
     assert.ok(!JSON.stringify(row).includes('chips'), 'no plaintext password in the row');
     assert.match(String(row.password_hash), /^\$scrypt\$/);
@@ -189,7 +191,10 @@ describe('HTTP API end to end', () => {
     assert.equal(alias.status, 201, alias.text);
     assert.deepEqual(alias.body.members, ['Gina@aliases.test']);
     assert.equal((await add('team@aliases.test')).status, 409, 'alias and address share a namespace');
-    const badMember = await call('PATCH', '/v1/admin/aliases/team@aliases.test', { key: admin, json: { members: ['nobody@aliases.test'] } });
+    const badMember = await call('PATCH', '/v1/admin/aliases/team@aliases.test', {
+      key: admin,
+      json: { members: ['nobody@aliases.test'] },
+    });
     assert.equal(badMember.status, 400);
     assert.equal(badMember.body.errors[0].field, 'members[0]');
     assert.equal((await call('DELETE', '/v1/admin/domains/aliases.test', { key: admin })).body.code, 'domain_in_use');

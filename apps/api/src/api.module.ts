@@ -41,11 +41,7 @@ export class ApiModule {
         OwnAccountController,
         OwnApiKeysController,
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_FILTER, useClass: ProblemFilter },
-        LocalModeService,
-      ],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_FILTER, useClass: ProblemFilter }, LocalModeService],
     };
   }
 }

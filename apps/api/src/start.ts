@@ -1,3 +1,4 @@
+import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { prepareDatabase } from '@postern/db';
@@ -23,7 +24,8 @@ export async function startApi(context: BootContext, options: { prepare?: boolea
   }
   const app = await createApiApp(context);
   await app.listen(config.ports.http, config.bindAddress);
-  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const server = app.getHttpServer() as Server;
+  const port = (server.address() as AddressInfo).port;
   const url = `http://${config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress}:${port}`;
   const local = config.localMode ? await app.get(LocalModeService).ensure() : null;
   logger.info({ url, docs: `${url}/docs` }, 'api listening');

@@ -20,7 +20,6 @@ export async function startMta(context: BootContext, options: { prepare?: boolea
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     abortOnError: false,
   });
-  await app.init();
   const db = app.get(DataSource);
   const health = await startHealthServer({
     host: config.bindAddress,

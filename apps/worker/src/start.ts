@@ -24,9 +24,12 @@ export async function startWorker(context: BootContext, options: { prepare?: boo
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     abortOnError: false,
   });
-  await app.init();
   const queue = app.get(Queues).get(JOB_QUEUE[JobName.Heartbeat]);
-  await queue.upsertJobScheduler('heartbeat', { every: HEARTBEAT_EVERY_MS }, { name: JobName.Heartbeat, data: { requestedBy: 'scheduler' } });
+  await queue.upsertJobScheduler(
+    'heartbeat',
+    { every: HEARTBEAT_EVERY_MS },
+    { name: JobName.Heartbeat, data: { requestedBy: 'scheduler' } },
+  );
   const redis = app.get<Redis>(REDIS);
   const health = await startHealthServer({
     host: config.bindAddress,

@@ -18,8 +18,8 @@ export interface CreatedApiKey {
   key: string;
 }
 
-// Keys look like `pst_<12 chars id>_<32 chars secret>`; the part before the last `_` is the
-// prefix kept for display and lookup.
+// Keys look like `pst_<12 chars id>_<32 chars secret>` (both base64url, which may contain `_`);
+// the first 16 characters are the prefix kept for display and lookup.
 const KEY_FORMAT = /^(pst_[A-Za-z0-9_-]{12})_([A-Za-z0-9_-]{32})$/;
 // Writing last_used_at on every request would make every read a write; once a minute is enough.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -55,7 +55,15 @@ export class ApiKeysService {
     const secret = randomBytes(24).toString('base64url');
     const key = `${prefix}_${secret}`;
     const repo = this.db.getRepository(ApiKey);
-    const apiKey = repo.create({ name: input.name, scope: input.scope, accountId, prefix, secretHash: sha256(key), lastUsedAt: null, revokedAt: null });
+    const apiKey = repo.create({
+      name: input.name,
+      scope: input.scope,
+      accountId,
+      prefix,
+      secretHash: sha256(key),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     await repo.insert(apiKey);
     return { apiKey: await repo.findOneByOrFail({ id: apiKey.id }), key };
   }

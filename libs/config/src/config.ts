@@ -159,12 +159,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const httpUrl = url(env, 'POSTERN_HTTP_URL', ['http:', 'https:'], `http://${local ? '127.0.0.1' : host}:${ports.http}`);
   return {
     localMode: local,
-    databaseUrl: url(
-      env,
-      'DATABASE_URL',
-      ['postgres:', 'postgresql:'],
-      local ? 'postgres://postgres@127.0.0.1:5432/postern' : undefined,
-    ),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], local ? 'postgres://postgres@127.0.0.1:5432/postern' : undefined),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], local ? 'redis://127.0.0.1:6379' : undefined),
     redisPrefix,
     hostname: host,

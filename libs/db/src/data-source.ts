@@ -51,8 +51,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
       try {
         await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
       } catch (err) {
-        // 42P04 duplicate_database: another instance created it meanwhile.
-        if ((err as { code?: string }).code !== '42P04') throw err;
+        // Another instance created it meanwhile: 42P04 duplicate_database, or 23505 when both
+        // inserts into pg_database race.
+        const code = (err as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw err;
       }
     }
   } finally {

@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@postern/config';
+import { Logger, ROOT_LOGGER } from '@postern/observability';
 import { QueueName } from './jobs';
 import { createRedis } from './redis';
 
@@ -35,11 +36,20 @@ export class Queues {
 @Global()
 @Module({
   providers: [
-    { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config.redisUrl) },
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG, ROOT_LOGGER],
+      useFactory: (config: AppConfig, logger: Logger) =>
+        createRedis(config.redisUrl, { onError: (err) => logger.warn({ err: err.message }, 'redis connection error') }),
+    },
     {
       provide: Queues,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new Queues(config, createRedis(config.redisUrl, { forBullmq: true })),
+      inject: [APP_CONFIG, ROOT_LOGGER],
+      useFactory: (config: AppConfig, logger: Logger) =>
+        new Queues(
+          config,
+          createRedis(config.redisUrl, { forBullmq: true, onError: (err) => logger.warn({ err: err.message }, 'redis connection error') }),
+        ),
     },
   ],
   exports: [REDIS, Queues],

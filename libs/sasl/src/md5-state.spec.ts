@@ -22,10 +22,7 @@ void test('md5Continue matches the RFC 1321 appendix A.5 test suite', () => {
     ['abc', '900150983cd24fb0d6963f7d28e17f72'],
     ['message digest', 'f96b697d7cb7938d525a2f31aaf161d0'],
     ['abcdefghijklmnopqrstuvwxyz', 'c3fcd3d76192e4007dfb496cca67e13b'],
-    [
-      '12345678901234567890123456789012345678901234567890123456789012345678901234567890',
-      '57edf4a22be3c955ac49da2e2107b67a',
-    ],
+    ['12345678901234567890123456789012345678901234567890123456789012345678901234567890', '57edf4a22be3c955ac49da2e2107b67a'],
   ];
   for (const [input, digest] of suite) {
     assert.equal(md5Continue(undefined, Buffer.from(input)).toString('hex'), digest);
@@ -76,11 +73,7 @@ void test('matches HMAC-MD5 for short, long and non-ASCII passwords', () => {
     const secret = cramMd5Secret(password);
     for (const challenge of challenges) {
       const expected = createHmac('md5', password).update(challenge).digest('hex');
-      assert.equal(
-        cramMd5Response(secret, challenge),
-        expected,
-        `${password} / ${String(challenge)}`,
-      );
+      assert.equal(cramMd5Response(secret, challenge), expected, `${password} / ${String(challenge)}`);
     }
   }
 });
@@ -102,9 +95,7 @@ void test('stores the MD5 states after the K ^ ipad and K ^ opad blocks', () => 
   assert.equal(secret.opad, opad.toString('base64'));
   assert.equal(ipad.length, 16);
   // opad || ipad is Dovecot's {CRAM-MD5} context; resuming both reproduces RFC 2104 HMAC-MD5.
-  const inner = createHash('md5').update(
-    Buffer.concat([key.map((b) => b ^ 0x36), Buffer.from('m')]),
-  );
+  const inner = createHash('md5').update(Buffer.concat([key.map((b) => b ^ 0x36), Buffer.from('m')]));
   assert.deepEqual(md5Continue(ipad, Buffer.from('m'), 64), inner.digest());
 });
 

@@ -28,8 +28,7 @@ const MAX_LN = 24;
 const MIN_BYTES = 8;
 const MAX_BYTES = 64;
 
-const PHC_PATTERN =
-  /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+const PHC_PATTERN = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
 interface ParsedHash {
   params: ScryptParams;
@@ -37,12 +36,7 @@ interface ParsedHash {
   hash: Buffer;
 }
 
-function scryptAsync(
-  password: Buffer,
-  salt: Buffer,
-  keyLength: number,
-  params: ScryptParams,
-): Promise<Buffer> {
+function scryptAsync(password: Buffer, salt: Buffer, keyLength: number, params: ScryptParams): Promise<Buffer> {
   const N = 2 ** params.ln;
   // OpenSSL needs 128 * r * (N + 2) bytes for V plus 128 * r * p for B; allow twice that, since
   // Node's default maxmem (32 MiB) is exactly what N = 2^15, r = 8 needs for V alone.

@@ -39,9 +39,7 @@ void test('derives every secret from the normalised password', async () => {
     ['sha256', secrets.scramSha256],
   ] as const) {
     const message = `n=user,r=a,r=ab,s=${secret.salt},i=${secret.iterations},c=biws,r=ab`;
-    assert.ok(
-      verifyScramClientProof(hash, secret, message, clientProof(hash, normalized, secret, message)),
-    );
+    assert.ok(verifyScramClientProof(hash, secret, message, clientProof(hash, normalized, secret, message)));
     const wrong = clientProof(hash, 'Nino secreto', secret, message);
     assert.equal(verifyScramClientProof(hash, secret, message, wrong), false);
   }

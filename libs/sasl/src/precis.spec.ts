@@ -10,11 +10,7 @@ void test('leaves ordinary passwords unchanged', () => {
 void test('maps every non-ASCII space (Zs) to U+0020', () => {
   const spaces = ['\u00a0', '\u1680', '\u2000', '\u2003', '\u200a', '\u202f', '\u205f', '\u3000'];
   for (const space of spaces) {
-    assert.equal(
-      normalizePassword(`a${space}b`),
-      'a b',
-      `U+${(space.codePointAt(0) ?? 0).toString(16)}`,
-    );
+    assert.equal(normalizePassword(`a${space}b`), 'a b', `U+${(space.codePointAt(0) ?? 0).toString(16)}`);
   }
 });
 

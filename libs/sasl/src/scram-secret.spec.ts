@@ -39,8 +39,7 @@ const RFC7677: ScramExample = {
   hash: 'sha256',
   password: 'pencil',
   clientFirstBare: 'n=user,r=rOprNGfwEbeRWgbNEkqO',
-  serverFirst:
-    'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096',
+  serverFirst: 'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096',
   clientFinalWithoutProof: 'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0',
   salt: 'W22ZaJ0SNY7soEsUEjb6gQ==',
   proof: 'dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=',
@@ -61,12 +60,7 @@ function exampleSecret(example: ScramExample): ScramSecret {
 }
 
 // What a client computes from the password (RFC 5802 section 3), to test round trips.
-function clientProof(
-  hash: ScramHash,
-  password: string,
-  secret: ScramSecret,
-  message: string,
-): Buffer {
+function clientProof(hash: ScramHash, password: string, secret: ScramSecret, message: string): Buffer {
   const length = hash === 'sha1' ? 20 : 32;
   const salt = Buffer.from(secret.salt, 'base64');
   const salted = pbkdf2Sync(password, salt, secret.iterations, length, hash);
@@ -87,27 +81,20 @@ for (const [name, example] of [
   });
 
   void test(`${name}: ServerKey reproduces the v= server signature`, () => {
-    const signature = scramServerSignature(
-      example.hash,
-      exampleSecret(example),
-      authMessage(example),
-    );
+    const signature = scramServerSignature(example.hash, exampleSecret(example), authMessage(example));
     assert.equal(signature.toString('base64'), example.serverSignature);
   });
 
   void test(`${name}: the example's p= client proof verifies against StoredKey`, () => {
     const proof = Buffer.from(example.proof, 'base64');
-    assert.ok(
-      verifyScramClientProof(example.hash, exampleSecret(example), authMessage(example), proof),
-    );
+    assert.ok(verifyScramClientProof(example.hash, exampleSecret(example), authMessage(example), proof));
   });
 
   void test(`${name}: a tampered proof, AuthMessage or password is rejected`, () => {
     const secret = exampleSecret(example);
     const message = authMessage(example);
     const proof = Buffer.from(example.proof, 'base64');
-    const verify = (s: ScramSecret, m: string, p: Buffer) =>
-      verifyScramClientProof(example.hash, s, m, p);
+    const verify = (s: ScramSecret, m: string, p: Buffer) => verifyScramClientProof(example.hash, s, m, p);
     const flipped = Buffer.from(proof);
     flipped[0] ^= 1;
     assert.equal(verify(secret, message, flipped), false);
@@ -156,12 +143,6 @@ void test('rejects bad passwords, salts, iteration counts and hashes', () => {
 void test('malformed stored keys throw instead of verifying', () => {
   const secret = exampleSecret(RFC5802);
   const proof = Buffer.from(RFC5802.proof, 'base64');
-  assert.throws(
-    () => verifyScramClientProof('sha256', secret, authMessage(RFC5802), proof),
-    TypeError,
-  );
-  assert.throws(
-    () => scramServerSignature('sha1', { ...secret, serverKey: 'AAAA' }, 'm'),
-    TypeError,
-  );
+  assert.throws(() => verifyScramClientProof('sha256', secret, authMessage(RFC5802), proof), TypeError);
+  assert.throws(() => scramServerSignature('sha1', { ...secret, serverKey: 'AAAA' }, 'm'), TypeError);
 });

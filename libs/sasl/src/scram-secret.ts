@@ -63,11 +63,7 @@ function decodeKey(hash: ScramHash, value: string, field: string): Buffer {
  * Derives a SCRAM secret from an already normalised password.
  * @internal Use `deriveScramSecret` or `derivePasswordSecrets`.
  */
-export function deriveScramSecretFromNormalized(
-  hash: ScramHash,
-  normalized: string,
-  opts: DeriveScramSecretOptions = {},
-): ScramSecret {
+export function deriveScramSecretFromNormalized(hash: ScramHash, normalized: string, opts: DeriveScramSecretOptions = {}): ScramSecret {
   const keyLength = digestLength(hash);
   const salt = opts.salt ?? randomBytes(DEFAULT_SALT_LENGTH);
   const iterations = opts.iterations ?? DEFAULT_SCRAM_ITERATIONS[hash];
@@ -104,11 +100,7 @@ export function deriveScramSecretFromNormalized(
  * @throws InvalidPasswordError if the password fails normalisation.
  * @throws RangeError for an empty salt or an iteration count below 4096.
  */
-export function deriveScramSecret(
-  hash: ScramHash,
-  password: string,
-  opts: DeriveScramSecretOptions = {},
-): ScramSecret {
+export function deriveScramSecret(hash: ScramHash, password: string, opts: DeriveScramSecretOptions = {}): ScramSecret {
   return deriveScramSecretFromNormalized(hash, normalizePassword(password), opts);
 }
 
@@ -117,11 +109,7 @@ export function deriveScramSecret(
  * base64-encoded as the `v=` attribute of server-final-message.
  * @throws TypeError if the stored secret is malformed.
  */
-export function scramServerSignature(
-  hash: ScramHash,
-  secret: ScramSecret,
-  authMessage: string,
-): Buffer {
+export function scramServerSignature(hash: ScramHash, secret: ScramSecret, authMessage: string): Buffer {
   return hmac(hash, decodeKey(hash, secret.serverKey, 'serverKey'), authMessage);
 }
 
@@ -132,12 +120,7 @@ export function scramServerSignature(
  * Returns false for a proof of the wrong length.
  * @throws TypeError if the stored secret is malformed.
  */
-export function verifyScramClientProof(
-  hash: ScramHash,
-  secret: ScramSecret,
-  authMessage: string,
-  proof: Buffer,
-): boolean {
+export function verifyScramClientProof(hash: ScramHash, secret: ScramSecret, authMessage: string, proof: Buffer): boolean {
   const storedKey = decodeKey(hash, secret.storedKey, 'storedKey');
   if (proof.length !== storedKey.length) {
     return false;

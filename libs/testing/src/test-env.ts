@@ -49,7 +49,8 @@ export function createTestEnv(overrides: Record<string, string> = {}): TestEnv {
     context,
     cleanup: async () => {
       await dropDatabase(config.databaseUrl);
-      await deleteRedisKeys(config.redisUrl, config.redisPrefix);
+      // The test Redis, even when this test pointed the app at another (unreachable) one.
+      await deleteRedisKeys(REDIS_URL, config.redisPrefix);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -70,7 +71,10 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after the deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, options: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  options: { timeoutMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {
@@ -81,7 +85,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${options.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(`timed out waiting for ${options.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,10 +1,10 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Metrics } from '@postern/observability';
-import { REDIS } from '@postern/queue';
+import { APP_CONFIG, AppConfig } from '@postern/config';
+import { checkRedis } from '@postern/queue';
 import { Public } from '../common/auth';
 
 class HealthDto {
@@ -16,7 +16,11 @@ class DependencyDto {
   @ApiProperty({ description: '`ok` or `down`', example: 'ok' })
   status!: 'ok' | 'down';
 
-  @ApiProperty({ description: 'Why the dependency is down', example: 'connect ECONNREFUSED 127.0.0.1:6379', required: false })
+  @ApiProperty({
+    description: 'Why the dependency is down',
+    example: 'Redis is not reachable at 127.0.0.1:6379 (connect ECONNREFUSED 127.0.0.1:6379).',
+    required: false,
+  })
   error?: string;
 }
 
@@ -52,7 +56,7 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyDto> {
 export class HealthController {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
@@ -64,11 +68,15 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @ApiOperation({ summary: 'Readiness', description: 'Checks that PostgreSQL and Redis answer; 503 names the one that does not.' })
+  @ApiOperation({
+    summary: 'Readiness',
+    description:
+      'Checks that PostgreSQL answers on the pool and that a new Redis connection answers PING; 503 names the one that does not.',
+  })
   @ApiResponse({ status: 200, type: ReadinessDto, description: 'Both dependencies answer' })
   @ApiResponse({ status: 503, type: ReadinessDto, description: 'At least one dependency is down' })
   async readyz(@Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
-    const [postgres, redis] = await Promise.all([probe(() => this.db.query('SELECT 1')), probe(() => this.redis.ping())]);
+    const [postgres, redis] = await Promise.all([probe(() => this.db.query('SELECT 1')), probe(() => checkRedis(this.config.redisUrl))]);
     const ready = postgres.status === 'ok' && redis.status === 'ok';
     res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ready' : 'not_ready', postgres, redis };
@@ -77,7 +85,15 @@ export class HealthController {
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics', description: 'Default Node metrics and HTTP request durations by route and status.' })
-  @ApiResponse({ status: 200, description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string', example: 'postern_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"} 1' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'Prometheus text exposition format',
+    content: {
+      'text/plain': {
+        schema: { type: 'string', example: 'postern_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"} 1' },
+      },
+    },
+  })
   metricsText(): Promise<string> {
     return this.metrics.registry.metrics();
   }

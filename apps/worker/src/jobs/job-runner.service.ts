@@ -3,7 +3,7 @@ import { DiscoveryService, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@postern/config';
 import { Logger, ROOT_LOGGER } from '@postern/observability';
-import { JOB_QUEUE, JobName, QueueName, checkJobHandlers, createRedis } from '@postern/queue';
+import { JOB_QUEUE, QueueName, checkJobHandlers, createRedis } from '@postern/queue';
 import { JOB_HANDLER, JobHandler } from './job-handler';
 
 /**
@@ -35,13 +35,19 @@ export class JobRunnerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private startWorker(queue: QueueName): Worker {
+    const connection = createRedis(this.config.redisUrl, {
+      forBullmq: true,
+      onError: (err) => this.logger.warn({ err: err.message, queue }, 'redis connection error'),
+    });
     const worker = new Worker(queue, (job) => this.dispatch(job), {
-      connection: createRedis(this.config.redisUrl, { forBullmq: true }),
+      connection,
       prefix: this.config.redisPrefix,
       concurrency: 10,
     });
     worker.on('failed', (job, err) => this.logger.warn({ jobId: job?.id, job: job?.name, err }, 'job failed'));
     worker.on('error', (err) => this.logger.error({ err, queue }, 'worker error'));
+    // BullMQ leaves a connection it was given open on close; we close it with the worker.
+    worker.on('closed', () => connection.disconnect());
     return worker;
   }
 
@@ -49,7 +55,7 @@ export class JobRunnerService implements OnApplicationBootstrap, OnApplicationSh
     const handler = this.handlers.get(job.name);
     // Unreachable after the boot check, unless another version enqueued an unknown job.
     if (!handler) throw new Error(`no handler for job '${job.name}'`);
-    await handler.handle(job.data as never, job);
+    await handler.handle(job.data as never, job as Job<never>);
   }
 
   /** Stop taking jobs; wait for the running ones to finish. */

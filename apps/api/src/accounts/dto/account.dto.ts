@@ -47,7 +47,10 @@ export class CreateAccountDto extends AccountSettingsDto {
   @Length(1, 64)
   name!: string;
 
-  @ApiPropertyOptional({ description: 'Password for IMAP and SMTP submission; only derived secrets are stored', example: 'correct horse battery staple' })
+  @ApiPropertyOptional({
+    description: 'Password for IMAP and SMTP submission; only derived secrets are stored',
+    example: 'correct horse battery staple',
+  })
   @IsOptional()
   @IsString()
   @Length(8, 1024)

@@ -5,7 +5,10 @@ import { addressString } from '@postern/domains';
 import { PageQueryDto } from '../../common/pagination.dto';
 
 export class CreateAddressDto {
-  @ApiProperty({ description: '`local@domain`, or `@domain` for the catch-all; the domain must be configured', example: 'alice@example.org' })
+  @ApiProperty({
+    description: '`local@domain`, or `@domain` for the catch-all; the domain must be configured',
+    example: 'alice@example.org',
+  })
   @IsString()
   @Length(3, 320)
   address!: string;

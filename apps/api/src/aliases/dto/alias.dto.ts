@@ -9,7 +9,11 @@ export class CreateAliasDto {
   @Length(3, 320)
   address!: string;
 
-  @ApiProperty({ description: 'Member addresses; each must be a configured address', example: ['alice@example.org', 'bob@example.org'], type: [String] })
+  @ApiProperty({
+    description: 'Member addresses; each must be a configured address',
+    example: ['alice@example.org', 'bob@example.org'],
+    type: [String],
+  })
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })

@@ -41,7 +41,12 @@ export class ApiKeyDto {
   @ApiProperty({ description: 'Scope', enum: ['admin', 'account'], example: 'account' })
   scope!: string;
 
-  @ApiProperty({ description: 'The account of an account key', example: '019a8d2e-6f1c-7a3e-9b1d-2f4c5e6a7b8c', nullable: true, type: String })
+  @ApiProperty({
+    description: 'The account of an account key',
+    example: '019a8d2e-6f1c-7a3e-9b1d-2f4c5e6a7b8c',
+    nullable: true,
+    type: String,
+  })
   accountId!: string | null;
 
   @ApiProperty({ description: 'When it was created', example: '2026-11-22T10:00:00.000Z' })
@@ -68,6 +73,9 @@ export class ApiKeyDto {
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {
-  @ApiProperty({ description: 'The key. It is shown only now: store it safely.', example: 'pst_Xq3vN8kd2LwA_9fK2mQ7rT1vX8zB4nC6dE0gH3jL5pS7u' })
+  @ApiProperty({
+    description: 'The key. It is shown only now: store it safely.',
+    example: 'pst_Xq3vN8kd2LwA_9fK2mQ7rT1vX8zB4nC6dE0gH3jL5pS7u',
+  })
   key!: string;
 }

@@ -79,7 +79,11 @@ export class DomainDto {
 }
 
 export class DnsRecordDto implements DnsRecord {
-  @ApiProperty({ description: 'What the record is for', enum: ['mx', 'spf', 'dkim', 'dmarc', 'mta-sts', 'tlsrpt', 'autodiscovery'], example: 'dkim' })
+  @ApiProperty({
+    description: 'What the record is for',
+    enum: ['mx', 'spf', 'dkim', 'dmarc', 'mta-sts', 'tlsrpt', 'autodiscovery'],
+    example: 'dkim',
+  })
   purpose!: string;
 
   @ApiProperty({ description: 'Owner name, fully qualified', example: '20261122e._domainkey.example.org.' })
@@ -91,7 +95,10 @@ export class DnsRecordDto implements DnsRecord {
   @ApiProperty({ description: 'Time to live in seconds', example: 3600 })
   ttl!: number;
 
-  @ApiProperty({ description: 'Record data as written in a zone file', example: '"v=DKIM1; k=ed25519; h=sha256; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="' })
+  @ApiProperty({
+    description: 'Record data as written in a zone file',
+    example: '"v=DKIM1; k=ed25519; h=sha256; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="',
+  })
   value!: string;
 }
 

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from './config';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, '/srv');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  test('with no configuration runs in local mode on the local services and shifted ports', () => {
+    const config = loadConfig({}, '/srv');
+    assert.equal(config.localMode, true);
+    assert.equal(config.databaseUrl, 'postgres://postgres@127.0.0.1:5432/postern');
+    assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(config.hostname, 'localhost');
+    assert.deepEqual(
+      [config.ports.http, config.ports.smtp, config.ports.submission, config.ports.submissions, config.ports.imap, config.ports.imaps],
+      [1080, 1025, 1587, 1465, 1143, 1993],
+    );
+    assert.equal(config.dataDir, '/srv/data');
+    assert.equal(config.httpUrl, 'http://127.0.0.1:1080');
+  });
+
+  test('production mode uses the standard ports and requires the hostname and service URLs', () => {
+    assert.equal(errorOf({ POSTERN_MODE: 'production' }).variable, 'POSTERN_HOSTNAME');
+    assert.equal(errorOf({ POSTERN_MODE: 'production', POSTERN_HOSTNAME: 'mail.example.org' }).variable, 'DATABASE_URL');
+    const config = loadConfig(
+      {
+        POSTERN_MODE: 'production',
+        POSTERN_HOSTNAME: 'Mail.Example.org',
+        DATABASE_URL: 'postgres://db/postern',
+        REDIS_URL: 'redis://r:6379',
+      },
+      '/srv',
+    );
+    assert.equal(config.hostname, 'mail.example.org');
+    assert.deepEqual([config.ports.smtp, config.ports.submission, config.ports.imaps, config.ports.http], [25, 587, 993, 8080]);
+  });
+
+  test('each bad value is named with the variable and the value', () => {
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [{ POSTERN_HTTP_PORT: 'abc' }, 'POSTERN_HTTP_PORT', /port number.*'abc'/],
+      [{ POSTERN_SMTP_PORT: '70000' }, 'POSTERN_SMTP_PORT', /'70000'/],
+      [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL', /postgres/],
+      [{ REDIS_URL: 'not a url' }, 'REDIS_URL', /not a valid URL/],
+      [{ POSTERN_MODE: 'prod' }, 'POSTERN_MODE', /'prod'/],
+      [{ POSTERN_HOSTNAME: 'bad_host!' }, 'POSTERN_HOSTNAME', /not a valid host name/],
+      [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /'loud'/],
+      [{ POSTERN_TLS_CERT: '/nonexistent/cert.pem' }, 'POSTERN_TLS_KEY', /must be set/],
+      [{ POSTERN_TLS_CERT: '/nonexistent/cert.pem', POSTERN_TLS_KEY: '/nonexistent/key.pem' }, 'POSTERN_TLS_CERT', /not found/],
+      [{ POSTERN_REDIS_PREFIX: 'a b' }, 'POSTERN_REDIS_PREFIX', /'a b'/],
+    ];
+    for (const [env, variable, message] of cases) {
+      const error = errorOf(env);
+      assert.equal(error.variable, variable, JSON.stringify(env));
+      assert.match(error.message, new RegExp(`^${variable}: `));
+      assert.match(error.message, message);
+      assert.ok(!error.message.includes('\n'), 'one line');
+    }
+  });
+});
