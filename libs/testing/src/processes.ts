@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { CONFIG_VARIABLES } from '@postern/config';
+import { eventually } from './test-env';
 
 /** How a child process ended, with everything it wrote. */
 export interface ProcessResult {
@@ -74,24 +75,13 @@ export class NodeProcess {
    * Polls `check` (an error counts as "not yet", like a refused connection) until it returns a
    * value; fails with the output at the deadline, or at once if the process exits first.
    */
-  async until<T>(check: () => Promise<T | undefined | false>, options: { timeoutMs?: number; what: string }): Promise<T> {
-    const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-    let last: unknown;
-    for (;;) {
-      try {
-        const value = await check();
-        if (value !== undefined && value !== false) return value;
-      } catch (err) {
-        last = err;
-      }
-      if (!this.running) throw new Error(`process exited (${this.describeExit()}) before ${options.what}\n${this.output()}`);
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out waiting for ${options.what}${last ? ` (${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}\n${this.output()}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  until<T>(check: () => Promise<T | undefined | false>, options: { timeoutMs?: number; what: string }): Promise<T> {
+    return eventually(check, {
+      timeoutMs: options.timeoutMs ?? 20_000,
+      what: options.what,
+      failFast: () => (this.running ? undefined : new Error(`process exited (${this.describeExit()})`)),
+      details: () => this.output(),
+    });
   }
 
   /** Waits until stdout matches (see until). */

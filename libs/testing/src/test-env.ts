@@ -70,12 +70,18 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
   }
 }
 
-/** Polls until `check` returns a value other than undefined/false, or fails after the deadline. */
+/**
+ * Polls until `check` returns a value other than undefined/false (an error counts as "not
+ * yet", like a refused connection), or fails at the deadline. `failFast` ends the wait at once
+ * when it returns an error (a child process that exited); `details` is added to the failure.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,
-  options: { timeoutMs?: number; what?: string } = {},
+  options: { timeoutMs?: number; what?: string; failFast?: () => Error | undefined; details?: () => string } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const what = options.what ?? 'condition';
+  const details = () => (options.details ? `\n${options.details()}` : '');
   let last: unknown;
   for (;;) {
     try {
@@ -84,8 +90,11 @@ export async function eventually<T>(
     } catch (err) {
       last = err;
     }
+    const fatal = options.failFast?.();
+    if (fatal) throw new Error(`${fatal.message} before ${what}${details()}`);
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${options.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`);
+      const reason = last instanceof Error ? ` (${last.message})` : last ? ` (${JSON.stringify(last)})` : '';
+      throw new Error(`timed out waiting for ${what}${reason}${details()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
