@@ -80,6 +80,11 @@ describe('HTTP API end to end', () => {
     const me = await call('GET', '/v1/account', { key: alice.key });
     assert.equal(me.status, 200, me.text);
     assert.equal(me.body.name, 'alice');
+    const listed = await call('GET', `/v1/admin/api-keys?account=alice`, { key: admin });
+    const mine = listed.body.items.find((k: { id: string }) => k.id === alice.keyId);
+    assert.ok(mine.lastUsedAt, 'the last-used time is recorded');
+    assert.ok(!JSON.stringify(listed.body).includes(alice.key), 'the key itself is never shown again');
+    assert.equal(mine.prefix, alice.key.slice(0, 16));
 
     const revoked = await call('DELETE', `/v1/admin/api-keys/${alice.keyId}`, { key: admin });
     assert.equal(revoked.status, 200);
