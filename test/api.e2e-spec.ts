@@ -188,6 +188,9 @@ describe('HTTP API end to end', () => {
     assert.equal(duplicate.status, 409);
     assert.equal(duplicate.body.code, 'address_exists');
     assert.equal((await add('x@unknown.test')).body.code, 'unknown_domain');
+    const noAccount = await call('POST', '/v1/admin/addresses', { key: admin, json: { address: 'y@aliases.test', account: 'nobody' } });
+    assert.equal(noAccount.status, 422);
+    assert.equal(noAccount.body.code, 'unknown_account');
 
     const alias = await call('POST', '/v1/admin/aliases', {
       key: admin,

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } f
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '@postern/accounts';
 import { AddressesService } from '@postern/domains';
+import { DomainError, ErrorCode } from '@postern/errors';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly } from '../common/auth';
 import { PageOf, mapPage } from '../common/pagination.dto';
@@ -23,8 +24,10 @@ export class AddressesController {
   @ApiCreatedResponse({ type: AddressDto, description: 'The new address' })
   @ApiProblems(400, 409, 422)
   async create(@Body() body: CreateAddressDto): Promise<AddressDto> {
-    const account = await this.accounts.get(body.account).catch(() => null);
-    return AddressDto.from(await this.addresses.create({ address: body.address, accountId: account?.id ?? body.account }));
+    const account = await this.accounts.get(body.account).catch(() => {
+      throw new DomainError(ErrorCode.UnknownAccount, `account '${body.account}' does not exist`);
+    });
+    return AddressDto.from(await this.addresses.create({ address: body.address, accountId: account.id }));
   }
 
   @Get()
