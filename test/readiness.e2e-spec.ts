@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { prepareDatabase } from '@postern/db';
-import { TestEnv, createTestEnv, http } from '@postern/testing';
+import { TestEnv, createTestEnv, freePort, http } from '@postern/testing';
 import { RunningApi, startApi } from '../apps/api/src/start';
 
 let env: TestEnv;
 let api: RunningApi;
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 before(async () => {
-  env = createTestEnv({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+  env = createTestEnv({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
   await prepareDatabase({ databaseUrl: env.config.databaseUrl, createIfMissing: true, logger: env.context.logger });
   api = await startApi(env.context, { prepare: false });
 });
