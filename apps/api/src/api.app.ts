@@ -16,7 +16,10 @@ export async function createApiApp(context: BootContext): Promise<INestApplicati
   });
   app.disable('x-powered-by');
   app.use(httpObserver(context.metrics, context.logger));
-  app.useBodyParser('json', { limit: '60mb' });
+  // Base64 attachments grow by a third; the send API checks the real limit on the composed message.
+  const maxMessage = context.config.delivery.maxMessageBytes;
+  app.useBodyParser('json', { limit: Math.ceil(maxMessage * 1.4) + 1024 * 1024 });
+  app.useBodyParser('raw', { type: 'message/rfc822', limit: maxMessage });
   app.useGlobalPipes(createValidationPipe());
   serveOpenApi(app);
   return app;

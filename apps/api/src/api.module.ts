@@ -5,6 +5,7 @@ import { ConfigModule } from '@postern/config';
 import { DbModule } from '@postern/db';
 import { DomainsModule } from '@postern/domains';
 import { BootContext, ObservabilityModule } from '@postern/observability';
+import { OutboundModule } from '@postern/outbound';
 import { QueueModule } from '@postern/queue';
 import { AccountsController } from './accounts/accounts.controller';
 import { OwnAccountController } from './accounts/own-account.controller';
@@ -17,6 +18,9 @@ import { ProblemFilter } from './common/problem.filter';
 import { DomainsController } from './domains/domains.controller';
 import { HealthController } from './health/health.controller';
 import { LocalModeService } from './local-mode/local-mode.service';
+import { MessagesController } from './messages/messages.controller';
+import { SendComposer } from './messages/send-composer';
+import { QueueController } from './queue/queue.controller';
 
 @Module({})
 export class ApiModule {
@@ -30,6 +34,7 @@ export class ApiModule {
         QueueModule,
         AccountsModule,
         DomainsModule,
+        OutboundModule,
       ],
       controllers: [
         HealthController,
@@ -40,8 +45,10 @@ export class ApiModule {
         AdminApiKeysController,
         OwnAccountController,
         OwnApiKeysController,
+        MessagesController,
+        QueueController,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_FILTER, useClass: ProblemFilter }, LocalModeService],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_FILTER, useClass: ProblemFilter }, LocalModeService, SendComposer],
     };
   }
 }

@@ -30,6 +30,10 @@ export async function startWorker(context: BootContext, options: { prepare?: boo
     { every: HEARTBEAT_EVERY_MS },
     { name: JobName.Heartbeat, data: { requestedBy: 'scheduler' } },
   );
+  await app
+    .get(Queues)
+    .get(JOB_QUEUE[JobName.ReconcileQueue])
+    .upsertJobScheduler('reconcile', { every: config.delivery.reconcileSeconds * 1000 }, { name: JobName.ReconcileQueue, data: {} });
   const redis = app.get<Redis>(REDIS);
   const health = await startHealthServer({
     host: config.bindAddress,

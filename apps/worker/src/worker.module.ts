@@ -3,7 +3,10 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ConfigModule } from '@postern/config';
 import { DbModule } from '@postern/db';
 import { BootContext, ObservabilityModule } from '@postern/observability';
+import { DeliveryModule } from '@postern/outbound';
 import { QueueModule } from '@postern/queue';
+import { DeliverHandler } from './delivery/deliver.handler';
+import { ReconcileHandler } from './delivery/reconcile.handler';
 import { HeartbeatHandler } from './heartbeat/heartbeat.handler';
 import { JobRunnerService } from './jobs/job-runner.service';
 
@@ -12,8 +15,8 @@ export class WorkerModule {
   static forRoot(context: BootContext): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule, QueueModule, DiscoveryModule],
-      providers: [JobRunnerService, HeartbeatHandler],
+      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule, QueueModule, DiscoveryModule, DeliveryModule],
+      providers: [JobRunnerService, HeartbeatHandler, DeliverHandler, ReconcileHandler],
     };
   }
 }

@@ -10,6 +10,8 @@ export interface AccountSettings {
   firstTimeRecipientsPerDay?: number;
   eventRetentionDays?: number;
   historyRetentionDays?: number;
+  retrySchedule?: number[] | null;
+  dsnForApiSends?: boolean;
   disabled?: boolean;
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from './config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config';
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -63,5 +65,25 @@ describe('loadConfig', () => {
       assert.match(error.message, message);
       assert.ok(!error.message.includes('\n'), 'one line');
     }
+  });
+
+  test('.env.example and the README document every variable', () => {
+    // Tests run from dist/; the sources are at the repository root.
+    const root = join(__dirname, '../../../..');
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const name of Object.keys(CONFIG_VARIABLES)) {
+      assert.match(example, new RegExp(`^# ${name}=`, 'm'), `.env.example shows ${name}`);
+      assert.ok(readme.includes(`\`${name}\``), `README lists ${name}`);
+    }
+  });
+
+  test('delivery settings parse durations and reject bad values', () => {
+    const config = loadConfig({ POSTERN_RETRY_SCHEDULE: '7.5m, 1h,90s', POSTERN_DNS_SERVERS: '127.0.0.1:5353, ::1' }, '/srv');
+    assert.deepEqual(config.delivery.retrySchedule, [450, 3600, 90]);
+    assert.deepEqual(config.delivery.dnsServers, ['127.0.0.1:5353', '::1']);
+    assert.equal(config.delivery.maxMessageBytes, 50 * 1024 * 1024);
+    assert.match(errorOf({ POSTERN_RETRY_SCHEDULE: '5 minutes' }).message, /^POSTERN_RETRY_SCHEDULE: must be comma-separated durations/);
+    assert.match(errorOf({ POSTERN_DELIVERY_CONCURRENCY: '0' }).message, /^POSTERN_DELIVERY_CONCURRENCY: must be an integer 1-1000/);
   });
 });

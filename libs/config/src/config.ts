@@ -45,6 +45,31 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Public base URL of the HTTP API, used in printed instructions. */
   httpUrl: string;
+  delivery: DeliveryConfig;
+}
+
+/** Sending: limits, the retry schedule and how the worker reaches other servers. */
+export interface DeliveryConfig {
+  /** Largest message accepted for sending, in bytes. */
+  maxMessageBytes: number;
+  /** Seconds to wait before each retry after a temporary failure; then the recipient fails. */
+  retrySchedule: number[];
+  /** Delivery jobs one worker runs at once. */
+  concurrency: number;
+  /** Concurrent connections one worker opens to one destination domain. */
+  connectionsPerDomain: number;
+  /** Port of remote MX hosts (25; tests point it at a local peer). */
+  remoteSmtpPort: number;
+  /** DNS servers (`ip` or `ip:port`) for MX, MTA-STS and address lookups; null: the system's. */
+  dnsServers: string[] | null;
+  /** Port of MTA-STS policy hosts (443; tests point it at a local server). */
+  mtaStsPort: number;
+  /** Extra trusted CA certificates (PEM file) for outgoing TLS, added to the system's. */
+  caFile: string | null;
+  /** How often the reconciler re-enqueues due recipients that have no job. */
+  reconcileSeconds: number;
+  /** A worker's claim on recipients it delivers, renewed while it works; a dead worker's claim lapses after this. */
+  leaseSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -71,6 +96,16 @@ export const CONFIG_VARIABLES = {
   POSTERN_TLS_KEY: 'path of the PEM private key',
   POSTERN_DATA_DIR: 'directory for local state (certificates, local credentials)',
   POSTERN_HTTP_URL: 'public base URL of the HTTP API',
+  POSTERN_MAX_MESSAGE_SIZE: 'largest message accepted for sending, in bytes (default 52428800)',
+  POSTERN_RETRY_SCHEDULE: 'waits before each retry, comma-separated durations (default 7.5m,15m,30m,1h,2h,4h,8h,16h)',
+  POSTERN_DELIVERY_CONCURRENCY: 'delivery jobs one worker runs at once (default 50)',
+  POSTERN_CONNECTIONS_PER_DOMAIN: 'concurrent connections one worker opens to one destination domain (default 10)',
+  POSTERN_REMOTE_SMTP_PORT: 'port of remote MX hosts (default 25)',
+  POSTERN_DNS_SERVERS: 'comma-separated DNS servers (ip or ip:port) for delivery lookups (default: the system resolver)',
+  POSTERN_MTA_STS_PORT: 'HTTPS port of MTA-STS policy hosts (default 443)',
+  POSTERN_TLS_CA_FILE: 'extra trusted CA certificates (PEM) for outgoing TLS',
+  POSTERN_RECONCILE_SECONDS: 'how often due queue rows without a job are re-enqueued (default 60)',
+  POSTERN_DELIVERY_LEASE_SECONDS: "how long a worker's claim on recipients lasts without renewal (default 60)",
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 } as const;
 
@@ -96,6 +131,47 @@ function url(env: Env, name: string, protocols: string[], fallback: string | und
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got '${parsed.protocol}'`);
   }
   return raw;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer ${min}-${max}, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `7.5m,1h,90s` → seconds. */
+export function parseDurations(name: string, raw: string): number[] {
+  return raw.split(',').map((part) => {
+    const match = /^\s*(\d+(?:\.\d+)?)([smhd])\s*$/.exec(part);
+    if (!match) throw new ConfigError(name, `must be comma-separated durations like 7.5m or 1h, got '${part.trim()}'`);
+    return Math.round(Number(match[1]) * DURATION_UNITS[match[2]]);
+  });
+}
+
+function delivery(env: Env): DeliveryConfig {
+  const servers = env.POSTERN_DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const server of servers ?? []) {
+    if (!/^[0-9a-fA-F.:[\]]+$/.test(server)) throw new ConfigError('POSTERN_DNS_SERVERS', `not an IP address or ip:port: '${server}'`);
+  }
+  const caFile = env.POSTERN_TLS_CA_FILE || null;
+  if (caFile && !existsSync(caFile)) throw new ConfigError('POSTERN_TLS_CA_FILE', `file not found: '${caFile}'`);
+  return {
+    maxMessageBytes: integer(env, 'POSTERN_MAX_MESSAGE_SIZE', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    retrySchedule: parseDurations('POSTERN_RETRY_SCHEDULE', env.POSTERN_RETRY_SCHEDULE || '7.5m,15m,30m,1h,2h,4h,8h,16h'),
+    concurrency: integer(env, 'POSTERN_DELIVERY_CONCURRENCY', 50, 1, 1000),
+    connectionsPerDomain: integer(env, 'POSTERN_CONNECTIONS_PER_DOMAIN', 10, 1, 1000),
+    remoteSmtpPort: port(env, 'POSTERN_REMOTE_SMTP_PORT', 25),
+    dnsServers: servers && servers.length > 0 ? servers : null,
+    mtaStsPort: port(env, 'POSTERN_MTA_STS_PORT', 443),
+    caFile: caFile ? resolve(caFile) : null,
+    reconcileSeconds: integer(env, 'POSTERN_RECONCILE_SECONDS', 60, 1, 86400),
+    leaseSeconds: integer(env, 'POSTERN_DELIVERY_LEASE_SECONDS', 60, 3, 3600),
+  };
 }
 
 function hostname(env: Env, fallback: string | undefined): string {
@@ -169,5 +245,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir,
     logLevel,
     httpUrl: httpUrl.replace(/\/$/, ''),
+    delivery: delivery(env),
   };
 }

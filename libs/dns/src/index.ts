@@ -1,1 +1,3 @@
-export {};
+export * from './resolver';
+export * from './mx';
+export * from './mta-sts';

@@ -1,1 +1,11 @@
-export {};
+export { MimeError } from './mime-error';
+export { normalizeCrlf } from './crlf';
+export { composeMessage, generateMessageId } from './compose';
+export type { ComposeAttachment, ComposeInput, MailAddress } from './compose';
+export { signDkim, DKIM_SIGNED_HEADERS } from './dkim-sign';
+export type { DkimSigningKey } from './dkim-sign';
+export { readHeaders, parseHeaderFields } from './read-headers';
+export type { HeaderField, HeaderSummary } from './read-headers';
+export { decodeEncodedWords } from './encoded-words';
+export { composeDsn } from './dsn';
+export type { DsnInput, DsnRecipient } from './dsn';

@@ -1,1 +1,16 @@
-export {};
+export * from './address-keys';
+export * from './retry-policy';
+export * from './send.types';
+export * from './events';
+export * from './delivery-scheduler';
+export * from './outbound.service';
+export * from './messages.service';
+export * from './queue-admin.service';
+export * from './outbound.module';
+export * from './delivery/outcome';
+export * from './delivery/domain-limiter';
+export * from './delivery/direct-transport';
+export * from './delivery/dsn.service';
+export * from './delivery/delivery.service';
+export * from './delivery/reconciler.service';
+export * from './delivery/delivery.module';

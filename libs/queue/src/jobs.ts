@@ -4,19 +4,36 @@
  */
 export enum QueueName {
   Maintenance = 'maintenance',
+  Delivery = 'delivery',
 }
 
 export enum JobName {
   /** Proves the worker loop end to end: records that a worker processed a job just now. */
   Heartbeat = 'maintenance.heartbeat',
+  /** Delivers a queued recipient, together with the other due recipients of its message at the same domain. */
+  Deliver = 'delivery.deliver',
+  /** Re-enqueues due recipients whose job was lost (Redis flushed, worker killed). */
+  ReconcileQueue = 'delivery.reconcile',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Heartbeat]: QueueName.Maintenance,
+  [JobName.Deliver]: QueueName.Delivery,
+  [JobName.ReconcileQueue]: QueueName.Maintenance,
 };
 
 export interface JobPayloads {
   [JobName.Heartbeat]: { requestedBy: string };
+  [JobName.Deliver]: { recipientId: string };
+  [JobName.ReconcileQueue]: Record<string, never>;
+}
+
+/**
+ * Job id of one delivery attempt of one recipient: adding it again while it waits is a
+ * no-op, and the next attempt gets a new id.
+ */
+export function deliverJobId(recipientId: string, attempts: number): string {
+  return `deliver:${recipientId}:${attempts}`;
 }
 
 /** Checks that the handlers cover every job name exactly once; throws naming the problems. */

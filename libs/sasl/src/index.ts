@@ -13,3 +13,4 @@ export type { DeriveScramSecretOptions, ScramHash, ScramSecret } from './scram-s
 export { hashPassword, verifyPassword } from './password-hash';
 export { derivePasswordSecrets } from './password-secrets';
 export type { PasswordSecrets } from './password-secrets';
+export { ScramClient } from './scram-client';

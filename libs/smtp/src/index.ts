@@ -1,1 +1,3 @@
-export {};
+export * from './reply-reader';
+export * from './smtp-client';
+export { chooseMechanism } from './auth';

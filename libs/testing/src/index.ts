@@ -1,3 +1,6 @@
 export * from './test-env';
 export * from './http';
 export * from './processes';
+export * from './recording-mx';
+export * from './certificates';
+export * from './dns-server';

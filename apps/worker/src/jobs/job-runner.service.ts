@@ -42,7 +42,8 @@ export class JobRunnerService implements OnApplicationBootstrap, OnApplicationSh
     const worker = new Worker(queue, (job) => this.dispatch(job), {
       connection,
       prefix: this.config.redisPrefix,
-      concurrency: 10,
+      // Delivery waits on remote servers, so it runs many jobs at once; maintenance few.
+      concurrency: queue === QueueName.Delivery ? this.config.delivery.concurrency : 10,
     });
     worker.on('failed', (job, err) => this.logger.warn({ jobId: job?.id, job: job?.name, err }, 'job failed'));
     worker.on('error', (err) => this.logger.error({ err, queue }, 'worker error'));

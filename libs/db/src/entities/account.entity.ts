@@ -29,6 +29,14 @@ export class Account {
   @Column('integer', { default: 30 })
   historyRetentionDays!: number;
 
+  /** Seconds between delivery attempts after temporary failures; null: the global schedule. */
+  @Column('integer', { array: true, nullable: true })
+  retrySchedule!: number[] | null;
+
+  /** Whether failed API sends also produce a DSN to the envelope sender (webhooks always fire). */
+  @Column('boolean', { default: false })
+  dsnForApiSends!: boolean;
+
   @Column('boolean', { default: false })
   disabled!: boolean;
 

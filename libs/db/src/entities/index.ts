@@ -4,11 +4,63 @@ import { Address } from './address.entity';
 import { Alias } from './alias.entity';
 import { AliasMember } from './alias-member.entity';
 import { ApiKey } from './api-key.entity';
+import { DeliveryAttempt } from './delivery-attempt.entity';
 import { DkimKey } from './dkim-key.entity';
 import { Domain } from './domain.entity';
+import { HoldRule } from './hold-rule.entity';
+import { MailEvent } from './mail-event.entity';
+import { MessageBlob } from './message-blob.entity';
+import { OutboundMessage } from './outbound-message.entity';
+import { QueuedRecipient } from './queued-recipient.entity';
+import { AccountRecipient, IdempotencyKey, SendCounter } from './send-tracking.entity';
+import { Suppression } from './suppression.entity';
 
-export { Account, AccountCredential, Address, Alias, AliasMember, ApiKey, DkimKey, Domain };
+export {
+  Account,
+  AccountCredential,
+  AccountRecipient,
+  Address,
+  Alias,
+  AliasMember,
+  ApiKey,
+  DeliveryAttempt,
+  DkimKey,
+  Domain,
+  HoldRule,
+  IdempotencyKey,
+  MailEvent,
+  MessageBlob,
+  OutboundMessage,
+  QueuedRecipient,
+  SendCounter,
+  Suppression,
+};
 export type { DkimAlgorithm } from './dkim-key.entity';
 export type { ApiKeyScope } from './api-key.entity';
+export type { OutboundSource } from './outbound-message.entity';
+export type { RecipientStatus } from './queued-recipient.entity';
+export { WAITING_STATUSES } from './queued-recipient.entity';
+export type { AttemptOutcome } from './delivery-attempt.entity';
+export type { MailEventType } from './mail-event.entity';
+export type { SuppressionReason } from './suppression.entity';
 
-export const ENTITIES = [Account, AccountCredential, Domain, DkimKey, Address, Alias, AliasMember, ApiKey];
+export const ENTITIES = [
+  Account,
+  AccountCredential,
+  Domain,
+  DkimKey,
+  Address,
+  Alias,
+  AliasMember,
+  ApiKey,
+  MessageBlob,
+  OutboundMessage,
+  QueuedRecipient,
+  DeliveryAttempt,
+  MailEvent,
+  Suppression,
+  SendCounter,
+  AccountRecipient,
+  IdempotencyKey,
+  HoldRule,
+];

@@ -1,4 +1,5 @@
 import { InitialSchema1795321610049 } from './1795321610049-InitialSchema';
+import { OutboundQueue1795338424865 } from './1795338424865-OutboundQueue';
 
 /** Every migration, in order. New ones are generated with `npm run db:generate -- Name`. */
-export const MIGRATIONS = [InitialSchema1795321610049];
+export const MIGRATIONS = [InitialSchema1795321610049, OutboundQueue1795338424865];

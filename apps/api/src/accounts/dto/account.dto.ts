@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { Account } from '@postern/db';
 
 class AccountSettingsDto {
@@ -34,6 +34,26 @@ class AccountSettingsDto {
   @Min(1)
   @Max(3650)
   historyRetentionDays?: number;
+
+  @ApiPropertyOptional({
+    description: 'Seconds to wait before each retry after a temporary failure (then the recipient fails); null: the global POSTERN_RETRY_SCHEDULE',
+    example: [450, 900, 1800, 3600, 7200, 14400, 28800, 57600],
+    type: [Number],
+    nullable: true,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(0)
+  @ArrayMaxSize(50)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(7 * 86400, { each: true })
+  retrySchedule?: number[] | null;
+
+  @ApiPropertyOptional({ description: 'Whether failed API sends also produce a bounce message (DSN) to the sender; webhooks fire either way', example: false })
+  @IsOptional()
+  @IsBoolean()
+  dsnForApiSends?: boolean;
 
   @ApiPropertyOptional({ description: 'A disabled account can neither log in nor send', example: false })
   @IsOptional()
@@ -88,6 +108,12 @@ export class AccountDto {
   @ApiProperty({ description: 'Days delivered and failed message history is kept', example: 30 })
   historyRetentionDays!: number;
 
+  @ApiProperty({ description: 'Seconds before each retry; null: the global schedule', type: [Number], nullable: true, example: null })
+  retrySchedule!: number[] | null;
+
+  @ApiProperty({ description: 'Whether failed API sends also produce a DSN to the sender', example: false })
+  dsnForApiSends!: boolean;
+
   @ApiProperty({ description: 'Whether the account is disabled', example: false })
   disabled!: boolean;
 
@@ -106,6 +132,8 @@ export class AccountDto {
       firstTimeRecipientsPerDay: a.firstTimeRecipientsPerDay,
       eventRetentionDays: a.eventRetentionDays,
       historyRetentionDays: a.historyRetentionDays,
+      retrySchedule: a.retrySchedule,
+      dsnForApiSends: a.dsnForApiSends,
       disabled: a.disabled,
       createdAt: a.createdAt,
       updatedAt: a.updatedAt,

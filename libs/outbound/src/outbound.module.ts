@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DeliveryScheduler } from './delivery-scheduler';
+import { MessagesService } from './messages.service';
+import { OutboundService } from './outbound.service';
+import { QueueAdminService } from './queue-admin.service';
+
+/** Queueing and querying outbound mail; needs DbModule, QueueModule and ConfigModule. */
+@Module({
+  providers: [DeliveryScheduler, OutboundService, MessagesService, QueueAdminService],
+  exports: [DeliveryScheduler, OutboundService, MessagesService, QueueAdminService],
+})
+export class OutboundModule {}
