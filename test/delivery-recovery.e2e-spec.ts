@@ -11,7 +11,6 @@ import {
   childEnv,
   createTestEnv,
   deleteRedisKeys,
-  eventually,
   http,
   startDnsServer,
   startRecordingMx,
@@ -34,7 +33,10 @@ describe('delivery survives a killed worker and a flushed Redis', () => {
   const workers: NodeProcess[] = [];
 
   before(async () => {
-    dns = await startDnsServer({ 'dest.test': { MX: [{ preference: 10, exchange: 'mx.dest.test' }] }, 'mx.dest.test': { A: ['127.0.0.1'] } });
+    dns = await startDnsServer({
+      'dest.test': { MX: [{ preference: 10, exchange: 'mx.dest.test' }] },
+      'mx.dest.test': { A: ['127.0.0.1'] },
+    });
     mx = await startRecordingMx();
     env = createTestEnv({
       POSTERN_DNS_SERVERS: dns.servers.join(','),
@@ -57,9 +59,13 @@ describe('delivery survives a killed worker and a flushed Redis', () => {
   test(`${MESSAGES} messages are all delivered across a SIGKILL and a Redis flush`, { timeout: 240_000 }, async () => {
     const admin = { key: api.local!.adminApiKey };
     await http(api.url, 'POST', '/v1/admin/domains', { ...admin, json: { name: 'sender.test' } });
-    await http(api.url, 'POST', '/v1/admin/accounts', { ...admin, json: { name: 'bulk', messagesPerDay: 100000, firstTimeRecipientsPerDay: 100000 } });
+    await http(api.url, 'POST', '/v1/admin/accounts', {
+      ...admin,
+      json: { name: 'bulk', messagesPerDay: 100000, firstTimeRecipientsPerDay: 100000 },
+    });
     await http(api.url, 'POST', '/v1/admin/addresses', { ...admin, json: { address: 'bulk@sender.test', account: 'bulk' } });
-    const key = (await http(api.url, 'POST', '/v1/admin/api-keys', { ...admin, json: { name: 'bulk', scope: 'account', account: 'bulk' } })).body.key as string;
+    const key = (await http(api.url, 'POST', '/v1/admin/api-keys', { ...admin, json: { name: 'bulk', scope: 'account', account: 'bulk' } }))
+      .body.key as string;
 
     const ids: string[] = [];
     for (let batch = 0; batch < MESSAGES; batch += 20) {
@@ -67,7 +73,12 @@ describe('delivery survives a killed worker and a flushed Redis', () => {
         Array.from({ length: 20 }, (_, i) =>
           http(api.url, 'POST', '/v1/messages', {
             key,
-            json: { from: { address: 'bulk@sender.test' }, to: [{ address: `r${batch + i}@dest.test` }], subject: `n${batch + i}`, text: 'x' },
+            json: {
+              from: { address: 'bulk@sender.test' },
+              to: [{ address: `r${batch + i}@dest.test` }],
+              subject: `n${batch + i}`,
+              text: 'x',
+            },
           }),
         ),
       );

@@ -22,7 +22,10 @@ describe("delivery to Postfix's smtp-sink", () => {
     chmodSync(dumps, 0o777); // smtp-sink drops to `nobody` before writing
     const port = await freePort();
     sink = spawn('/usr/sbin/smtp-sink', ['-u', 'nobody', '-d', `${dumps}/%H%M%S.`, `127.0.0.1:${port}`, '10'], { stdio: 'ignore' });
-    dns = await startDnsServer({ 'sink.test': { MX: [{ preference: 5, exchange: 'mx.sink.test' }] }, 'mx.sink.test': { A: ['127.0.0.1'] } });
+    dns = await startDnsServer({
+      'sink.test': { MX: [{ preference: 5, exchange: 'mx.sink.test' }] },
+      'mx.sink.test': { A: ['127.0.0.1'] },
+    });
     env = createTestEnv({ POSTERN_DNS_SERVERS: dns.servers.join(','), POSTERN_REMOTE_SMTP_PORT: String(port) });
     api = await startApi(env.context);
     worker = await startWorker(env.context, { prepare: false });

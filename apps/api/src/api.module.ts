@@ -48,7 +48,12 @@ export class ApiModule {
         MessagesController,
         QueueController,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_FILTER, useClass: ProblemFilter }, LocalModeService, SendComposer],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        LocalModeService,
+        SendComposer,
+      ],
     };
   }
 }

@@ -15,7 +15,14 @@ export class WorkerModule {
   static forRoot(context: BootContext): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule, QueueModule, DiscoveryModule, DeliveryModule],
+      imports: [
+        ConfigModule.forRoot(context.config),
+        ObservabilityModule.forRoot(context),
+        DbModule,
+        QueueModule,
+        DiscoveryModule,
+        DeliveryModule,
+      ],
       providers: [JobRunnerService, HeartbeatHandler, DeliverHandler, ReconcileHandler],
     };
   }

@@ -154,7 +154,9 @@ export function parseDurations(name: string, raw: string): number[] {
 }
 
 function delivery(env: Env): DeliveryConfig {
-  const servers = env.POSTERN_DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = env.POSTERN_DNS_SERVERS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const server of servers ?? []) {
     if (!/^[0-9a-fA-F.:[\]]+$/.test(server)) throw new ConfigError('POSTERN_DNS_SERVERS', `not an IP address or ip:port: '${server}'`);
   }

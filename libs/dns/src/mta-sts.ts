@@ -84,7 +84,8 @@ async function fetchPolicy(domain: string, id: string, options: MtaStsFetchOptio
         // Resolve through our resolver (the system one may not know the name), connect to that address.
         lookup: (_name, opts, callback) => {
           const family = isIP(address);
-          if ((opts as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+          if ((opts as { all?: boolean }).all)
+            (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
           else (callback as (e: null, a: string, f: number) => void)(null, address, family);
         },
         timeout: options.timeoutMs ?? 10_000,

@@ -38,7 +38,10 @@ export class DeliveryScheduler {
         })),
       );
     } catch (err) {
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err), count: rows.length }, 'enqueue failed; the reconciler will retry');
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : String(err), count: rows.length },
+        'enqueue failed; the reconciler will retry',
+      );
     }
   }
 

@@ -59,7 +59,10 @@ export class MessagesService {
         recipient: filter.recipient,
       });
     }
-    const rows = await q.orderBy('m.id', 'ASC').take(limit + 1).getMany();
+    const rows = await q
+      .orderBy('m.id', 'ASC')
+      .take(limit + 1)
+      .getMany();
     const items = await this.withRecipients(rows.slice(0, limit));
     return { items, next: rows.length > limit ? items[items.length - 1].message.id : null };
   }

@@ -2,16 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@postern/config';
-import {
-  Account,
-  DkimKey,
-  Domain,
-  HoldRule,
-  MessageBlob,
-  OutboundMessage,
-  QueuedRecipient,
-  RecipientStatus,
-} from '@postern/db';
+import { Account, DkimKey, Domain, HoldRule, MessageBlob, OutboundMessage, QueuedRecipient, RecipientStatus } from '@postern/db';
 import { parseAddress } from '@postern/domains';
 import { DomainError, ErrorCode, FieldError } from '@postern/errors';
 import { signDkim } from '@postern/mime';
@@ -54,7 +45,10 @@ export class OutboundService {
       (await this.db.query<unknown[]>('SELECT 1 FROM addresses WHERE account_id = $1 AND domain_id = $2 LIMIT 1', [accountId, domain.id]))
         .length > 0;
     if (!domain || !owns) {
-      throw new DomainError(ErrorCode.FromNotAllowed, `this account has no address on '${parsed.domain.ascii}', so it may not send as '${from}'`);
+      throw new DomainError(
+        ErrorCode.FromNotAllowed,
+        `this account has no address on '${parsed.domain.ascii}', so it may not send as '${from}'`,
+      );
     }
     if (domain.disabled) throw new DomainError(ErrorCode.DomainDisabled, `domain '${domain.name}' is disabled`);
     return { domain, keys: (domain.dkimKeys ?? []).filter((k) => k.active) };
@@ -81,7 +75,10 @@ export class OutboundService {
   async send(request: SendRequest): Promise<SendResult> {
     const limit = this.config.delivery.maxMessageBytes;
     if (request.message.length > limit) {
-      throw new DomainError(ErrorCode.MessageTooLarge, `the message is ${request.message.length} bytes; the limit is ${limit} (POSTERN_MAX_MESSAGE_SIZE)`);
+      throw new DomainError(
+        ErrorCode.MessageTooLarge,
+        `the message is ${request.message.length} bytes; the limit is ${limit} (POSTERN_MAX_MESSAGE_SIZE)`,
+      );
     }
     const recipients = this.parseRecipients(request.recipients);
     const sender = await this.checkSender(request.accountId, request.fromAddress);
@@ -92,7 +89,10 @@ export class OutboundService {
         )
       : request.message;
     if (signed.length > limit) {
-      throw new DomainError(ErrorCode.MessageTooLarge, `the signed message is ${signed.length} bytes; the limit is ${limit} (POSTERN_MAX_MESSAGE_SIZE)`);
+      throw new DomainError(
+        ErrorCode.MessageTooLarge,
+        `the signed message is ${signed.length} bytes; the limit is ${limit} (POSTERN_MAX_MESSAGE_SIZE)`,
+      );
     }
     const { result, queued } = await this.db.transaction(async (tx) => {
       if (request.idempotency) {
@@ -136,7 +136,10 @@ export class OutboundService {
       [accountId, idem.key],
     );
     if (row.request_hash !== idem.requestHash) {
-      throw new DomainError(ErrorCode.IdempotencyKeyReused, `Idempotency-Key '${idem.key}' was used within ${IDEMPOTENCY_HOURS} hours for a different request`);
+      throw new DomainError(
+        ErrorCode.IdempotencyKeyReused,
+        `Idempotency-Key '${idem.key}' was used within ${IDEMPOTENCY_HOURS} hours for a different request`,
+      );
     }
     return row.response;
   }
@@ -200,7 +203,11 @@ export class OutboundService {
       await recordEvent(tx, 'message.suppressed', message, r, { suppressed: true });
     }
 
-    await this.countAgainstLimits(tx, account, rows.filter((r) => r.status !== 'suppressed').map((r) => addressKey(r.address)));
+    await this.countAgainstLimits(
+      tx,
+      account,
+      rows.filter((r) => r.status !== 'suppressed').map((r) => addressKey(r.address)),
+    );
     return {
       result: {
         id: message.id,

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
-import { DEFAULT_PAGE_SIZE, HoldRule, MAX_PAGE_SIZE, OutboundMessage, Page, PageRequest, QueuedRecipient, RecipientStatus } from '@postern/db';
+import {
+  DEFAULT_PAGE_SIZE,
+  HoldRule,
+  MAX_PAGE_SIZE,
+  OutboundMessage,
+  Page,
+  PageRequest,
+  QueuedRecipient,
+  RecipientStatus,
+} from '@postern/db';
 import { notFound } from '@postern/errors';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { recordEvent } from './events';
@@ -63,7 +72,9 @@ export class QueueAdminService {
         .update()
         .set({
           status: to,
-          ...(retiring ? { retiredAt: now, lastError: `${action === 'drop' ? 'dropped' : 'failed'} by an administrator` } : { nextAttemptAt: now }),
+          ...(retiring
+            ? { retiredAt: now, lastError: `${action === 'drop' ? 'dropped' : 'failed'} by an administrator` }
+            : { nextAttemptAt: now }),
         })
         .whereInIds(ids)
         .execute();
@@ -86,7 +97,12 @@ export class QueueAdminService {
     return this.db.getRepository(HoldRule).find({ order: { id: 'ASC' } });
   }
 
-  async createHoldRule(input: { accountId?: string | null; senderDomain?: string | null; recipientDomain?: string | null; comment?: string | null }): Promise<HoldRule> {
+  async createHoldRule(input: {
+    accountId?: string | null;
+    senderDomain?: string | null;
+    recipientDomain?: string | null;
+    comment?: string | null;
+  }): Promise<HoldRule> {
     const rule = this.db.getRepository(HoldRule).create({
       accountId: input.accountId ?? null,
       senderDomain: input.senderDomain?.toLowerCase() ?? null,
@@ -102,7 +118,10 @@ export class QueueAdminService {
     if (!result.affected) throw notFound('hold rule', id);
   }
 
-  private filtered(filter: QueueFilter, q = this.db.getRepository(QueuedRecipient).createQueryBuilder('r')): SelectQueryBuilder<QueuedRecipient> {
+  private filtered(
+    filter: QueueFilter,
+    q = this.db.getRepository(QueuedRecipient).createQueryBuilder('r'),
+  ): SelectQueryBuilder<QueuedRecipient> {
     q.innerJoinAndSelect('r.message', 'm').where('TRUE');
     if (filter.ids) q.andWhere('r.id IN (:...ids)', { ids: filter.ids.length ? filter.ids : ['00000000-0000-0000-0000-000000000000'] });
     if (filter.accountId) q.andWhere('r.account_id = :accountId', { accountId: filter.accountId });
@@ -115,10 +134,16 @@ export class QueueAdminService {
     return q;
   }
 
-  private async page(q: SelectQueryBuilder<QueuedRecipient>, page: PageRequest): Promise<Page<QueuedRecipient & { message: OutboundMessage }>> {
+  private async page(
+    q: SelectQueryBuilder<QueuedRecipient>,
+    page: PageRequest,
+  ): Promise<Page<QueuedRecipient & { message: OutboundMessage }>> {
     const limit = Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     if (page.after) q.andWhere('r.id > :after', { after: page.after });
-    const rows = (await q.orderBy('r.id', 'ASC').take(limit + 1).getMany()) as (QueuedRecipient & { message: OutboundMessage })[];
+    const rows = (await q
+      .orderBy('r.id', 'ASC')
+      .take(limit + 1)
+      .getMany()) as (QueuedRecipient & { message: OutboundMessage })[];
     const items = rows.slice(0, limit);
     return { items, next: rows.length > limit ? items[items.length - 1].id : null };
   }

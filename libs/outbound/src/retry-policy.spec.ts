@@ -7,9 +7,18 @@ describe('retry policy', () => {
   const schedule = [450, 900, 1800];
 
   it('waits the scheduled time with at most 5 % jitter, then gives up', () => {
-    assert.equal(nextAttemptDelay(schedule, 1, () => 0.5), 450_000);
-    assert.equal(nextAttemptDelay(schedule, 2, () => 0), 855_000);
-    assert.equal(nextAttemptDelay(schedule, 3, () => 1), 1_980_000);
+    assert.equal(
+      nextAttemptDelay(schedule, 1, () => 0.5),
+      450_000,
+    );
+    assert.equal(
+      nextAttemptDelay(schedule, 2, () => 0),
+      855_000,
+    );
+    assert.equal(
+      nextAttemptDelay(schedule, 3, () => 1),
+      1_890_000,
+    );
     assert.equal(nextAttemptDelay(schedule, 4), null);
   });
 

@@ -46,7 +46,8 @@ export class ScramClient {
     const salt = attrs.get('s');
     const iterations = Number(attrs.get('i'));
     if (!nonce?.startsWith(this.nonce) || nonce === this.nonce) throw new Error('SCRAM server nonce does not extend ours');
-    if (!salt || !Number.isInteger(iterations) || iterations < 1) throw new Error('SCRAM server-first-message lacks salt or iteration count');
+    if (!salt || !Number.isInteger(iterations) || iterations < 1)
+      throw new Error('SCRAM server-first-message lacks salt or iteration count');
     const length = this.hash === 'sha1' ? 20 : 32;
     const salted = pbkdf2Sync(normalizePassword(this.password), Buffer.from(salt, 'base64'), iterations, length, this.hash);
     const clientKey = createHmac(this.hash, salted).update('Client Key').digest();

@@ -62,7 +62,11 @@ export class ReplyReader {
         const texts = this.lines;
         this.lines = [];
         const enhanced = parseEnhancedCode(texts[0]);
-        const reply = { code, enhanced, text: texts.map((t) => (enhanced && t.startsWith(enhanced) ? t.slice(enhanced.length).trim() : t)).join('\n') };
+        const reply = {
+          code,
+          enhanced,
+          text: texts.map((t) => (enhanced && t.startsWith(enhanced) ? t.slice(enhanced.length).trim() : t)).join('\n'),
+        };
         const waiter = this.waiters.shift();
         if (waiter) waiter.resolve(reply);
         else this.replies.push(reply);

@@ -119,7 +119,10 @@ function parseExtensions(reply: SmtpReply): SmtpExtensions {
     eightBitMime: raw.has('8BITMIME'),
     enhancedStatusCodes: raw.has('ENHANCEDSTATUSCODES'),
     rcptMax: rcptMax ? Number(rcptMax[1]) : null,
-    auth: (raw.get('AUTH') ?? '').split(/\s+/).filter(Boolean).map((m) => m.toUpperCase()),
+    auth: (raw.get('AUTH') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((m) => m.toUpperCase()),
     raw,
   };
 }
@@ -131,7 +134,7 @@ export function dotStuff(data: Buffer): Buffer {
   return Buffer.from(`${text.replace(/^\./gm, '..')}.\r\n`, 'latin1');
 }
 
-const hasNonAscii = (s: string) => /[^\x00-\x7f]/.test(s);
+const hasNonAscii = (s: string) => [...s].some((c) => c.charCodeAt(0) > 0x7f);
 
 class Session implements SmtpSession {
   greeting!: SmtpReply;
@@ -168,7 +171,10 @@ class Session implements SmtpSession {
       return await Promise.race([
         this.reader.next(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new SmtpClientError(stage, `no reply within ${timeoutMs} ms`, { temporary: true, code: 'ETIMEDOUT' })), timeoutMs);
+          timer = setTimeout(
+            () => reject(new SmtpClientError(stage, `no reply within ${timeoutMs} ms`, { temporary: true, code: 'ETIMEDOUT' })),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (err) {
@@ -221,7 +227,11 @@ class Session implements SmtpSession {
     // RFC 5321 4.1.4: a server that does not know EHLO may still speak HELO.
     const helo = await this.command('ehlo', `HELO ${this.options.localHostname}`);
     if (helo.code !== 250) {
-      throw new SmtpClientError('ehlo', `EHLO/HELO refused: ${helo.code} ${helo.text}`, { reply: helo, temporary: helo.code < 500, code: 'EHLO' });
+      throw new SmtpClientError('ehlo', `EHLO/HELO refused: ${helo.code} ${helo.text}`, {
+        reply: helo,
+        temporary: helo.code < 500,
+        code: 'EHLO',
+      });
     }
     this.extensions = parseExtensions({ ...helo, text: helo.text.split('\n')[0] });
   }
@@ -230,7 +240,11 @@ class Session implements SmtpSession {
   private async startTls(): Promise<void> {
     const reply = await this.command('starttls', 'STARTTLS');
     if (reply.code !== 220) {
-      throw new SmtpClientError('starttls', `STARTTLS refused: ${reply.code} ${reply.text}`, { reply, temporary: true, code: 'TLS_FAILED' });
+      throw new SmtpClientError('starttls', `STARTTLS refused: ${reply.code} ${reply.text}`, {
+        reply,
+        temporary: true,
+        code: 'TLS_FAILED',
+      });
     }
     this.socket.removeAllListeners('data');
     this.socket.removeAllListeners('close');
@@ -246,7 +260,8 @@ class Session implements SmtpSession {
 
   private async auth(): Promise<void> {
     const auth = this.options.auth!;
-    if (!this.tls) throw new SmtpClientError('auth', 'refusing to send credentials without TLS', { temporary: false, code: 'AUTH_INSECURE' });
+    if (!this.tls)
+      throw new SmtpClientError('auth', 'refusing to send credentials without TLS', { temporary: false, code: 'AUTH_INSECURE' });
     const mechanism = chooseMechanism(this.extensions.auth, auth.mechanisms);
     if (!mechanism) {
       throw new SmtpClientError('auth', `no common AUTH mechanism (server offers ${this.extensions.auth.join(' ') || 'none'})`, {
@@ -256,7 +271,11 @@ class Session implements SmtpSession {
     }
     const reply = await authenticate(mechanism, auth, (line) => this.command('auth', line));
     if (reply.code !== 235) {
-      throw new SmtpClientError('auth', `authentication failed: ${reply.code} ${reply.text}`, { reply, temporary: reply.code < 500, code: 'AUTH_FAILED' });
+      throw new SmtpClientError('auth', `authentication failed: ${reply.code} ${reply.text}`, {
+        reply,
+        temporary: reply.code < 500,
+        code: 'AUTH_FAILED',
+      });
     }
   }
 
@@ -271,7 +290,8 @@ class Session implements SmtpSession {
       return refuse(synthetic(552, '5.3.4', `message is ${tx.data.length} bytes; the server takes at most ${ext.size} (SIZE)`));
     }
     const utf8 = hasNonAscii(tx.mailFrom) || tx.recipients.some(hasNonAscii);
-    if (utf8 && !ext.smtpUtf8) return refuse(synthetic(553, '5.6.7', 'non-ASCII address but the server does not offer SMTPUTF8 (RFC 6531)'));
+    if (utf8 && !ext.smtpUtf8)
+      return refuse(synthetic(553, '5.6.7', 'non-ASCII address but the server does not offer SMTPUTF8 (RFC 6531)'));
     if (tx.requireTls && (!this.tls || !ext.requireTls)) {
       // RFC 8689 4.2.1: without REQUIRETLS at the next hop the message must not be relayed.
       return refuse(synthetic(550, '5.7.30', 'REQUIRETLS is required but the server does not offer it over TLS'));
@@ -369,7 +389,7 @@ function upgrade(socket: Socket, options: SmtpConnectOptions, timeoutMs: number)
       secure.removeAllListeners('error');
       resolve(secure);
     });
-    secure.once('error', (err) => {
+    secure.once('error', (err: Error) => {
       clearTimeout(timer);
       socket.destroy();
       reject(new SmtpClientError('starttls', `TLS with ${options.host} failed: ${err.message}`, { temporary: true, code: 'TLS_FAILED' }));
@@ -381,7 +401,10 @@ function openSocket(options: SmtpConnectOptions, timeoutMs: number): Promise<Soc
   if (options.socket) return options.socket();
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: options.address ?? options.host, port: options.port });
-    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
@@ -389,10 +412,16 @@ function openSocket(options: SmtpConnectOptions, timeoutMs: number): Promise<Soc
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new SmtpClientError('connect', `cannot connect to ${options.host} (${options.address ?? options.host}:${options.port}): ${err.message}`, {
-        temporary: true,
-        code: err.code ?? 'ECONNREFUSED',
-      }));
+      reject(
+        new SmtpClientError(
+          'connect',
+          `cannot connect to ${options.host} (${options.address ?? options.host}:${options.port}): ${err.message}`,
+          {
+            temporary: true,
+            code: err.code ?? 'ECONNREFUSED',
+          },
+        ),
+      );
     });
   });
 }

@@ -44,7 +44,12 @@ export async function startDnsServer(initial: Record<string, DnsRecordSet> = {})
 
   function answer(query: packet.Packet): Buffer {
     const question = query.questions?.[0];
-    const base = { id: query.id, type: 'response' as const, flags: packet.AUTHORITATIVE_ANSWER | packet.RECURSION_DESIRED, questions: query.questions };
+    const base = {
+      id: query.id,
+      type: 'response' as const,
+      flags: packet.AUTHORITATIVE_ANSWER | packet.RECURSION_DESIRED,
+      questions: query.questions,
+    };
     if (!question) return packet.encode({ ...base, flags: base.flags | 1 });
     const name = norm(question.name);
     queries.push({ name, type: question.type });
@@ -63,25 +68,21 @@ export async function startDnsServer(initial: Record<string, DnsRecordSet> = {})
     if (records?.CNAME && question.type !== 'CNAME') {
       answers.push({ type: 'CNAME', name: question.name, ttl, data: records.CNAME });
     }
-    switch (question.type) {
-      case 'A':
-        for (const a of records?.A ?? []) answers.push({ type: 'A', name: question.name, ttl, data: a });
-        break;
-      case 'AAAA':
-        for (const a of records?.AAAA ?? []) answers.push({ type: 'AAAA', name: question.name, ttl, data: a });
-        break;
-      case 'MX':
-        for (const mx of records?.MX ?? []) answers.push({ type: 'MX', name: question.name, ttl, data: { preference: mx.preference, exchange: mx.exchange === '.' ? '' : mx.exchange } });
-        break;
-      case 'TXT':
-        for (const t of records?.TXT ?? []) answers.push({ type: 'TXT', name: question.name, ttl, data: txtStrings(t) });
-        break;
-      case 'CNAME':
-        if (records?.CNAME) answers.push({ type: 'CNAME', name: question.name, ttl, data: records.CNAME });
-        break;
-      default:
-        break;
+    const type = question.type as string;
+    if (type === 'A') for (const a of records?.A ?? []) answers.push({ type: 'A', name: question.name, ttl, data: a });
+    if (type === 'AAAA') for (const a of records?.AAAA ?? []) answers.push({ type: 'AAAA', name: question.name, ttl, data: a });
+    if (type === 'MX') {
+      for (const mx of records?.MX ?? []) {
+        answers.push({
+          type: 'MX',
+          name: question.name,
+          ttl,
+          data: { preference: mx.preference, exchange: mx.exchange === '.' ? '' : mx.exchange },
+        });
+      }
     }
+    if (type === 'TXT') for (const t of records?.TXT ?? []) answers.push({ type: 'TXT', name: question.name, ttl, data: txtStrings(t) });
+    if (type === 'CNAME' && records?.CNAME) answers.push({ type: 'CNAME', name: question.name, ttl, data: records.CNAME });
     return packet.encode({ ...base, answers, authorities: answers.length ? [] : [soa] });
   }
 

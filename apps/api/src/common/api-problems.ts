@@ -4,7 +4,7 @@ import { ProblemDto } from './problem.dto';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON, unknown fields or invalid values (each bad field is listed)',
-  403: 'Not allowed for this account (for sends: the From domain is not the account\'s)',
+  403: "Not allowed for this account (for sends: the From domain is not the account's)",
   404: 'No such resource (or it belongs to another account)',
   409: 'Conflicts with an existing resource',
   413: 'The message is larger than the size limit',

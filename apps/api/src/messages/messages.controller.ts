@@ -65,10 +65,14 @@ export class MessagesController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Send an RFC 5322 message',
-    description: 'The body is the message as is (`Content-Type: message/rfc822`); it is DKIM-signed and queued. The From header domain must be allowed as for JSON sends.',
+    description:
+      'The body is the message as is (`Content-Type: message/rfc822`); it is DKIM-signed and queued. The From header domain must be allowed as for JSON sends.',
   })
   @ApiConsumes('message/rfc822')
-  @ApiBody({ description: 'The message, CRLF or LF line ends', schema: { type: 'string', format: 'binary', example: 'From: alice@example.org\r\nTo: bob@example.net\r\nSubject: Hi\r\n\r\nHello\r\n' } })
+  @ApiBody({
+    description: 'The message, CRLF or LF line ends',
+    schema: { type: 'string', format: 'binary', example: 'From: alice@example.org\r\nTo: bob@example.net\r\nSubject: Hi\r\n\r\nHello\r\n' },
+  })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiAcceptedResponse({ type: SendResultDto, description: 'Accepted: the message and one entry per recipient' })
   @ApiProblems(400, 403, 413, 415, 422, 429)
@@ -115,7 +119,10 @@ export class MessagesController {
   }
 
   @Delete(':id/recipients/:recipientId')
-  @ApiOperation({ summary: 'Cancel a recipient that is still waiting', description: 'Only queued or held recipients; produces a `message.canceled` event.' })
+  @ApiOperation({
+    summary: 'Cancel a recipient that is still waiting',
+    description: 'Only queued or held recipients; produces a `message.canceled` event.',
+  })
   @ApiParam({ name: 'id', description: 'Message id', example: '019a8d2e-6f1c-7a3e-9b1d-2f4c5e6a7b8c' })
   @ApiParam({ name: 'recipientId', description: 'Recipient id', example: '019a8d2e-6f1c-7a3e-9b1d-2f4c5e6a7b8d' })
   @ApiOkResponse({ type: RecipientDto, description: 'The canceled recipient' })

@@ -5,7 +5,15 @@ import { QueueAction, QueueAdminService, QueueFilter } from '@postern/outbound';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly } from '../common/auth';
 import { PageOf, mapPage } from '../common/pagination.dto';
-import { CreateHoldRuleDto, HoldRuleDto, QueueActionDto, QueueActionResultDto, QueueFilterDto, QueueQueryDto, QueuedRecipientDto } from './dto/queue.dto';
+import {
+  CreateHoldRuleDto,
+  HoldRuleDto,
+  QueueActionDto,
+  QueueActionResultDto,
+  QueueFilterDto,
+  QueueQueryDto,
+  QueuedRecipientDto,
+} from './dto/queue.dto';
 
 const QueuePage = PageOf(QueuedRecipientDto);
 
@@ -45,7 +53,10 @@ export class QueueController {
   }
 
   @Get('queue/history')
-  @ApiOperation({ summary: 'List retired recipients', description: 'Delivered, failed, suppressed and canceled recipients, kept for the account’s history retention.' })
+  @ApiOperation({
+    summary: 'List retired recipients',
+    description: 'Delivered, failed, suppressed and canceled recipients, kept for the account’s history retention.',
+  })
   @ApiOkResponse({ type: QueuePage, description: 'A page of retired recipients' })
   @ApiProblems(400)
   async history(@Query() query: QueueQueryDto) {
@@ -54,16 +65,25 @@ export class QueueController {
 
   @Post('queue/:action')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Hold, release, retry, drop or fail recipients', description: Object.entries(ACTION_DOCS).map(([a, d]) => `\`${a}\`: ${d}.`).join(' ') })
-  @ApiParam({ name: 'action', description: 'What to do', enum: Object.keys(ACTION_DOCS), example: 'hold' })
+  @ApiOperation({
+    summary: 'Hold, release, retry, drop or fail recipients',
+    description: Object.entries(ACTION_DOCS)
+      .map(([a, d]) => `\`${a}\`: ${d}.`)
+      .join(' '),
+  })
+  @ApiParam({ name: 'action', description: 'What to do', schema: { type: 'string', enum: Object.keys(ACTION_DOCS), example: 'hold' } })
   @ApiOkResponse({ type: QueueActionResultDto, description: 'How many recipients changed' })
   @ApiProblems(400)
   async act(@Param('action') action: string, @Body() body: QueueActionDto): Promise<QueueActionResultDto> {
     if (!(action in ACTION_DOCS)) {
-      throw new DomainError(ErrorCode.ValidationFailed, `unknown queue action '${action}'`, [{ field: 'action', message: `must be one of ${Object.keys(ACTION_DOCS).join(', ')}` }]);
+      throw new DomainError(ErrorCode.ValidationFailed, `unknown queue action '${action}'`, [
+        { field: 'action', message: `must be one of ${Object.keys(ACTION_DOCS).join(', ')}` },
+      ]);
     }
     if (!body.ids && !body.filter) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'give ids or a filter (an empty filter {} matches everything)', [{ field: 'filter', message: 'ids or filter is required' }]);
+      throw new DomainError(ErrorCode.ValidationFailed, 'give ids or a filter (an empty filter {} matches everything)', [
+        { field: 'filter', message: 'ids or filter is required' },
+      ]);
     }
     return { affected: await this.queue.apply(action as QueueAction, toFilter(body.filter, body.ids)) };
   }
@@ -76,7 +96,10 @@ export class QueueController {
   }
 
   @Post('hold-rules')
-  @ApiOperation({ summary: 'Add a hold rule', description: 'Newly queued recipients matching every given field are held; a rule with no fields holds everything.' })
+  @ApiOperation({
+    summary: 'Add a hold rule',
+    description: 'Newly queued recipients matching every given field are held; a rule with no fields holds everything.',
+  })
   @ApiCreatedResponse({ type: HoldRuleDto, description: 'The new rule' })
   @ApiProblems(400)
   async createRule(@Body() body: CreateHoldRuleDto): Promise<HoldRuleDto> {

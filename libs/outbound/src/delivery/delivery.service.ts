@@ -79,7 +79,8 @@ export class DeliveryService {
    * lease keep two workers off the same recipient (at-least-once, never concurrently).
    */
   private async claim(recipientId: string, token: string): Promise<QueuedRecipient[]> {
-    const rows = await this.db.query<{ id: string }[]>(
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
+    const [rows] = await this.db.query<[{ id: string }[], number]>(
       `UPDATE queued_recipients SET locked_until = now() + make_interval(secs => $3), lock_token = $2
        WHERE id IN (
          SELECT r.id FROM queued_recipients r JOIN queued_recipients me ON me.id = $1

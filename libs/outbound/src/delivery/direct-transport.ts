@@ -81,7 +81,12 @@ export class DirectTransport {
       try {
         addresses = await resolveHostAddresses(resolver, host.host);
       } catch (err) {
-        last = localOutcome('', 'temporary', '4.4.3', `cannot resolve MX host ${host.host}: ${err instanceof Error ? err.message : String(err)}`);
+        last = localOutcome(
+          '',
+          'temporary',
+          '4.4.3',
+          `cannot resolve MX host ${host.host}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         continue;
       }
       for (const ip of addresses) {
@@ -130,7 +135,13 @@ export class DirectTransport {
    * many recipients" after others were accepted sends the rest in the next transaction at
    * once (RFC 5321 4.5.3.1.10). Returns the recipients still undecided.
    */
-  private async transact(session: SmtpSession, job: DirectDelivery, pending: string[], remote: Remote, outcomes: RecipientOutcome[]): Promise<string[]> {
+  private async transact(
+    session: SmtpSession,
+    job: DirectDelivery,
+    pending: string[],
+    remote: Remote,
+    outcomes: RecipientOutcome[],
+  ): Promise<string[]> {
     const max = session.extensions.rcptMax ?? DEFAULT_RCPT_MAX;
     let rest = pending;
     while (rest.length > 0) {
@@ -140,7 +151,11 @@ export class DirectTransport {
       const acceptedAny = result.recipients.some((r) => r.accepted);
       for (const r of result.recipients) {
         if (r.accepted) {
-          const final = result.data ?? { code: 451, enhanced: '4.4.2', text: 'the server accepted the recipient but the data was not sent' };
+          const final = result.data ?? {
+            code: 451,
+            enhanced: '4.4.2',
+            text: 'the server accepted the recipient but the data was not sent',
+          };
           outcomes.push(outcomeOf(r.address, final.code, final.enhanced, final.text, remote));
         } else if (r.reply.code === 452 && acceptedAny) {
           retryNow.push(r.address);

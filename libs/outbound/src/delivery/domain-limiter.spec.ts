@@ -29,7 +29,10 @@ describe('DomainLimiter', () => {
 
   it('frees the slot when the task throws', async () => {
     const limiter = new DomainLimiter(1);
-    await assert.rejects(limiter.run('x.test', () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      limiter.run('x.test', () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await limiter.run('x.test', () => Promise.resolve(1)), 1);
   });
 });

@@ -44,7 +44,8 @@ export class DsnService {
         action: 'failed' as const,
         status: outcome.enhanced ?? (outcome.code !== null && outcome.code >= 500 ? '5.0.0' : '4.0.0').replace(/^4/, '5'),
         remoteMta: outcome.remoteHost ?? undefined,
-        diagnostic: outcome.code !== null ? `smtp; ${outcome.code} ${outcome.enhanced ?? ''} ${outcome.text}`.replace(/ +/g, ' ') : undefined,
+        diagnostic:
+          outcome.code !== null ? `smtp; ${outcome.code} ${outcome.enhanced ?? ''} ${outcome.text}`.replace(/ +/g, ' ') : undefined,
         lastAttemptDate: new Date(),
       })),
     });

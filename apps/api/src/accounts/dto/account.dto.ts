@@ -36,7 +36,8 @@ class AccountSettingsDto {
   historyRetentionDays?: number;
 
   @ApiPropertyOptional({
-    description: 'Seconds to wait before each retry after a temporary failure (then the recipient fails); null: the global POSTERN_RETRY_SCHEDULE',
+    description:
+      'Seconds to wait before each retry after a temporary failure (then the recipient fails); null: the global POSTERN_RETRY_SCHEDULE',
     example: [450, 900, 1800, 3600, 7200, 14400, 28800, 57600],
     type: [Number],
     nullable: true,
@@ -50,7 +51,10 @@ class AccountSettingsDto {
   @Max(7 * 86400, { each: true })
   retrySchedule?: number[] | null;
 
-  @ApiPropertyOptional({ description: 'Whether failed API sends also produce a bounce message (DSN) to the sender; webhooks fire either way', example: false })
+  @ApiPropertyOptional({
+    description: 'Whether failed API sends also produce a bounce message (DSN) to the sender; webhooks fire either way',
+    example: false,
+  })
   @IsOptional()
   @IsBoolean()
   dsnForApiSends?: boolean;

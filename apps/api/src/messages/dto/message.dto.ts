@@ -14,7 +14,11 @@ export class AcceptedRecipientDto {
   @ApiProperty({ description: 'The recipient address', example: 'bob@example.net' })
   address!: string;
 
-  @ApiProperty({ description: 'queued, held (a hold rule matched) or suppressed (on the suppression list)', enum: ['queued', 'held', 'suppressed'], example: 'queued' })
+  @ApiProperty({
+    description: 'queued, held (a hold rule matched) or suppressed (on the suppression list)',
+    enum: ['queued', 'held', 'suppressed'],
+    example: 'queued',
+  })
   status!: RecipientStatus;
 }
 
@@ -43,7 +47,11 @@ export class DeliveryAttemptDto {
   @ApiProperty({ description: 'How long it took, in milliseconds', example: 412 })
   durationMs!: number;
 
-  @ApiProperty({ description: 'delivered, temporary (will retry) or permanent', enum: ['delivered', 'temporary', 'permanent'], example: 'delivered' })
+  @ApiProperty({
+    description: 'delivered, temporary (will retry) or permanent',
+    enum: ['delivered', 'temporary', 'permanent'],
+    example: 'delivered',
+  })
   outcome!: string;
 
   @ApiProperty({ description: 'The server tried (MX host name)', type: String, nullable: true, example: 'mx1.example.net' })
@@ -93,7 +101,12 @@ export class RecipientDto {
   @ApiProperty({ description: 'Every delivery attempt, oldest first', type: [DeliveryAttemptDto] })
   attempts!: DeliveryAttemptDto[];
 
-  @ApiProperty({ description: 'When the next attempt is due; null once retired', type: Date, nullable: true, example: '2026-11-22T10:07:30.000Z' })
+  @ApiProperty({
+    description: 'When the next attempt is due; null once retired',
+    type: Date,
+    nullable: true,
+    example: '2026-11-22T10:07:30.000Z',
+  })
   nextAttemptAt!: Date | null;
 
   static from(view: RecipientView): RecipientDto {
@@ -118,7 +131,10 @@ export class MessageDto {
   @ApiProperty({ description: 'The From address', example: 'alice@example.org' })
   from!: string;
 
-  @ApiProperty({ description: 'Envelope sender (MAIL FROM), unique per message so late bounces can be matched', example: 'alice+5f2b8c0d9e1a3f47@example.org' })
+  @ApiProperty({
+    description: 'Envelope sender (MAIL FROM), unique per message so late bounces can be matched',
+    example: 'alice+5f2b8c0d9e1a3f47@example.org',
+  })
   mailFrom!: string;
 
   @ApiProperty({ description: 'Subject', type: String, nullable: true, example: 'Your invoice' })

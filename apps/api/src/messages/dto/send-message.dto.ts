@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 
 /** No control characters (CR/LF injection) in header text. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NO_CONTROL = /^[^\u0000-\u0008\u000a-\u001f\u007f]*$/;
 
 export class MailAddressDto {
@@ -137,7 +138,10 @@ export class SendMessageDto {
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];
 
-  @ApiPropertyOptional({ description: 'Message-ID (with or without angle brackets); generated on the From domain when absent', example: '<invoice-42@example.org>' })
+  @ApiPropertyOptional({
+    description: 'Message-ID (with or without angle brackets); generated on the From domain when absent',
+    example: '<invoice-42@example.org>',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^<?[^\s<>@]+@[^\s<>@]+>?$/, { message: 'messageId must look like <id@domain>' })

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { HoldRule, OutboundMessage, QueuedRecipient, RecipientStatus } from '@postern/db';
 import { PageQueryDto } from '../../common/pagination.dto';
 
@@ -88,7 +100,11 @@ export class QueueQueryDto extends PageQueryDto {
 }
 
 export class QueueActionDto {
-  @ApiPropertyOptional({ description: 'Recipient ids to act on (combined with filter when both are given)', type: [String], example: [EXAMPLE_ID] })
+  @ApiPropertyOptional({
+    description: 'Recipient ids to act on (combined with filter when both are given)',
+    type: [String],
+    example: [EXAMPLE_ID],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10000)
@@ -203,6 +219,13 @@ export class HoldRuleDto {
   createdAt!: Date;
 
   static from(r: HoldRule): HoldRuleDto {
-    return { id: r.id, accountId: r.accountId, senderDomain: r.senderDomain, recipientDomain: r.recipientDomain, comment: r.comment, createdAt: r.createdAt };
+    return {
+      id: r.id,
+      accountId: r.accountId,
+      senderDomain: r.senderDomain,
+      recipientDomain: r.recipientDomain,
+      comment: r.comment,
+      createdAt: r.createdAt,
+    };
   }
 }
