@@ -397,4 +397,55 @@ describe('sending: API → queue → SMTP delivery', () => {
     const bad = await http(api.url, 'POST', '/v1/admin/queue/explode', { ...admin, json: { ids: [] } });
     assert.equal(bad.status, 400);
   });
+
+  test('routes pick transports: a relay for one domain, a fixed failure for another, and an operator can re-route queued mail', async () => {
+    const admin = { key: api.local!.adminApiKey };
+    const relay = await http(api.url, 'POST', '/v1/admin/transports', {
+      ...admin,
+      json: { name: 'relay', kind: 'relay', host: '127.0.0.1', port: mx.port, tls: 'none' },
+    });
+    assert.equal(relay.status, 201, relay.text);
+    const block = await http(api.url, 'POST', '/v1/admin/transports', {
+      ...admin,
+      json: { name: 'block', kind: 'fail', failCode: 554, failText: 'blocked by policy' },
+    });
+    assert.equal(block.status, 201, block.text);
+    const noHost = await http(api.url, 'POST', '/v1/admin/transports', { ...admin, json: { name: 'broken', kind: 'relay' } });
+    assert.equal(noHost.status, 400);
+    assert.equal(
+      (await http(api.url, 'POST', '/v1/admin/routes', { ...admin, json: { toDomain: 'relayed.test', transport: 'relay' } })).status,
+      201,
+    );
+    assert.equal(
+      (await http(api.url, 'POST', '/v1/admin/routes', { ...admin, json: { toDomain: 'blocked.test', transport: 'block' } })).status,
+      201,
+    );
+
+    // relayed.test has no DNS records at all: only the relay route can deliver it.
+    const sent = await send({ to: [{ address: 'ann@relayed.test' }, { address: 'ben@blocked.test' }] });
+    const recipients = await settled(sent.body.id);
+    const byAddress = Object.fromEntries(recipients.map((r) => [r.address, r]));
+    assert.equal(byAddress['ann@relayed.test'].status, 'delivered');
+    assert.equal(byAddress['ann@relayed.test'].attempts[0].remoteHost, '127.0.0.1');
+    assert.ok(mx.transactions.some((t) => t.recipients.includes('ann@relayed.test')));
+    assert.equal(byAddress['ben@blocked.test'].status, 'failed');
+    assert.deepEqual(
+      [byAddress['ben@blocked.test'].attempts[0].smtpCode, byAddress['ben@blocked.test'].attempts[0].text],
+      [554, 'blocked by policy'],
+    );
+
+    // An operator moves a held recipient for an unreachable domain onto the relay.
+    const rule = await http(api.url, 'POST', '/v1/admin/hold-rules', { ...admin, json: { recipientDomain: 'nowhere.test' } });
+    const stuck = await send({ to: [{ address: 'cat@nowhere.test' }] });
+    assert.equal(stuck.body.recipients[0].status, 'held');
+    await http(api.url, 'DELETE', `/v1/admin/hold-rules/${rule.body.id}`, admin);
+    const moved = await http(api.url, 'POST', '/v1/admin/queue/transport', {
+      ...admin,
+      json: { ids: [stuck.body.recipients[0].id], transport: 'relay' },
+    });
+    assert.deepEqual(moved.body, { affected: 1 });
+    await http(api.url, 'POST', '/v1/admin/queue/release', { ...admin, json: { ids: [stuck.body.recipients[0].id] } });
+    const [cat] = await settled(stuck.body.id, (rs) => rs[0].status === 'delivered');
+    assert.equal(cat.attempts[0].remoteHost, '127.0.0.1');
+  });
 });

@@ -21,6 +21,7 @@ import { LocalModeService } from './local-mode/local-mode.service';
 import { MessagesController } from './messages/messages.controller';
 import { SendComposer } from './messages/send-composer';
 import { QueueController } from './queue/queue.controller';
+import { TransportsController } from './queue/transports.controller';
 
 @Module({})
 export class ApiModule {
@@ -47,6 +48,7 @@ export class ApiModule {
         OwnApiKeysController,
         MessagesController,
         QueueController,
+        TransportsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -25,7 +25,7 @@ export interface QueueFilter {
   until?: Date;
 }
 
-export type QueueAction = 'hold' | 'release' | 'retry' | 'drop' | 'fail';
+export type QueueAction = 'hold' | 'release' | 'retry' | 'drop' | 'fail' | 'transport';
 
 const RETIRED: RecipientStatus[] = ['delivered', 'failed', 'suppressed', 'canceled'];
 
@@ -36,6 +36,7 @@ const ACTIONS: Record<QueueAction, { from: RecipientStatus[]; to: RecipientStatu
   retry: { from: ['queued'], to: 'queued' },
   drop: { from: ['queued', 'held'], to: 'canceled' },
   fail: { from: ['queued', 'held'], to: 'failed' },
+  transport: { from: ['queued', 'held'], to: 'queued' },
 };
 
 /** The operator's view of the outbound queue and its retired history, and bulk actions on it. */
@@ -52,7 +53,7 @@ export class QueueAdminService {
   }
 
   /** Applies an action to every matching recipient that is waiting and not being delivered; returns how many changed. */
-  async apply(action: QueueAction, filter: QueueFilter): Promise<number> {
+  async apply(action: QueueAction, filter: QueueFilter, transportId: string | null = null): Promise<number> {
     const { from, to } = ACTIONS[action];
     const changed = await this.db.transaction(async (tx) => {
       const ids = (
@@ -63,9 +64,14 @@ export class QueueAdminService {
           .setLock('pessimistic_write', undefined, ['r'])
           .getRawMany<{ id: string }>()
       ).map((r) => r.id);
-      if (ids.length === 0) return [];
+      if (ids.length === 0) return { count: 0, rows: [] };
       const now = new Date();
       const retiring = to === 'canceled' || to === 'failed';
+      if (action === 'transport') {
+        // Keeps each recipient's status and schedule; only the way out changes.
+        await tx.getRepository(QueuedRecipient).createQueryBuilder().update().set({ transportId }).whereInIds(ids).execute();
+        return { count: ids.length, rows: [] };
+      }
       await tx
         .getRepository(QueuedRecipient)
         .createQueryBuilder()
@@ -87,10 +93,10 @@ export class QueueAdminService {
           });
         }
       }
-      return rows;
+      return { count: ids.length, rows };
     });
-    if (to === 'queued') await this.scheduler.runNow(changed);
-    return changed.length;
+    if (to === 'queued') await this.scheduler.runNow(changed.rows);
+    return changed.count;
   }
 
   async listHoldRules(): Promise<HoldRule[]> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '@postern/errors';
-import { QueueAction, QueueAdminService, QueueFilter } from '@postern/outbound';
+import { QueueAction, QueueAdminService, QueueFilter, TransportsService } from '@postern/outbound';
 import { ApiProblems } from '../common/api-problems';
 import { AdminOnly } from '../common/auth';
 import { PageOf, mapPage } from '../common/pagination.dto';
@@ -36,13 +36,17 @@ const ACTION_DOCS: Record<QueueAction, string> = {
   retry: 'Retry queued recipients now instead of at their scheduled time',
   drop: 'Drop waiting recipients (retired as canceled, with a message.canceled event)',
   fail: 'Fail waiting recipients (retired as failed, with a message.failed event)',
+  transport: 'Send waiting recipients through the transport named in `transport` (null: back to the routes)',
 };
 
 @ApiTags('admin: queue')
 @AdminOnly()
 @Controller('v1/admin')
 export class QueueController {
-  constructor(@Inject(QueueAdminService) private readonly queue: QueueAdminService) {}
+  constructor(
+    @Inject(QueueAdminService) private readonly queue: QueueAdminService,
+    @Inject(TransportsService) private readonly transports: TransportsService,
+  ) {}
 
   @Get('queue')
   @ApiOperation({ summary: 'List waiting recipients', description: 'Queued and held recipients, oldest first, with filters.' })
@@ -85,7 +89,16 @@ export class QueueController {
         { field: 'filter', message: 'ids or filter is required' },
       ]);
     }
-    return { affected: await this.queue.apply(action as QueueAction, toFilter(body.filter, body.ids)) };
+    let transportId: string | null = null;
+    if (action === 'transport') {
+      if (body.transport === undefined) {
+        throw new DomainError(ErrorCode.ValidationFailed, 'give the transport (name or id, or null)', [
+          { field: 'transport', message: 'required for this action' },
+        ]);
+      }
+      transportId = body.transport === null ? null : (await this.transports.get(body.transport)).id;
+    }
+    return { affected: await this.queue.apply(action as QueueAction, toFilter(body.filter, body.ids), transportId) };
   }
 
   @Get('hold-rules')

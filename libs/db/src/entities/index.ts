@@ -14,6 +14,8 @@ import { OutboundMessage } from './outbound-message.entity';
 import { QueuedRecipient } from './queued-recipient.entity';
 import { AccountRecipient, IdempotencyKey, SendCounter } from './send-tracking.entity';
 import { Suppression } from './suppression.entity';
+import { Route } from './route.entity';
+import { Transport } from './transport.entity';
 
 export {
   Account,
@@ -32,8 +34,10 @@ export {
   MessageBlob,
   OutboundMessage,
   QueuedRecipient,
+  Route,
   SendCounter,
   Suppression,
+  Transport,
 };
 export type { DkimAlgorithm } from './dkim-key.entity';
 export type { ApiKeyScope } from './api-key.entity';
@@ -43,6 +47,7 @@ export { WAITING_STATUSES } from './queued-recipient.entity';
 export type { AttemptOutcome } from './delivery-attempt.entity';
 export type { MailEventType } from './mail-event.entity';
 export type { SuppressionReason } from './suppression.entity';
+export type { TransportKind } from './transport.entity';
 
 export const ENTITIES = [
   Account,
@@ -63,4 +68,6 @@ export const ENTITIES = [
   AccountRecipient,
   IdempotencyKey,
   HoldRule,
+  Transport,
+  Route,
 ];

@@ -56,6 +56,10 @@ export class QueuedRecipient {
   @Column('uuid', { nullable: true })
   lockToken!: string | null;
 
+  /** Set by an operator ("change transport"): overrides the routes for this recipient. */
+  @Column('uuid', { nullable: true })
+  transportId!: string | null;
+
   /** The last reply, for listing without reading attempts. */
   @Column('text', { nullable: true })
   lastError!: string | null;

@@ -3,11 +3,12 @@ import { OutboundModule } from '../outbound.module';
 import { DeliveryService } from './delivery.service';
 import { DsnService } from './dsn.service';
 import { QueueReconciler } from './reconciler.service';
+import { TransportRouter } from './router';
 
 /** The worker side of sending: delivery, DSNs and the reconciler. */
 @Module({
   imports: [OutboundModule],
-  providers: [DeliveryService, DsnService, QueueReconciler],
+  providers: [DeliveryService, DsnService, QueueReconciler, TransportRouter],
   exports: [DeliveryService, QueueReconciler],
 })
 export class DeliveryModule {}

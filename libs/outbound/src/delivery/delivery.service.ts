@@ -3,17 +3,19 @@ import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@postern/config';
-import { Account, DeliveryAttempt, MessageBlob, OutboundMessage, QueuedRecipient, uuidv7 } from '@postern/db';
+import { Account, DeliveryAttempt, MessageBlob, OutboundMessage, QueuedRecipient, Transport, uuidv7 } from '@postern/db';
 import { MtaStsCache, createResolver } from '@postern/dns';
 import { Logger, Metrics, ROOT_LOGGER } from '@postern/observability';
-import { addressKey } from '../address-keys';
+import { addressKey, domainOf } from '../address-keys';
 import { DeliveryScheduler } from '../delivery-scheduler';
 import { recordEvent } from '../events';
 import { REPEATED_FAILURE_LIMIT, isHardBounce, nextAttemptDelay } from '../retry-policy';
-import { DirectTransport } from './direct-transport';
+import { DirectDelivery, DirectTransport, DirectTransportOptions } from './direct-transport';
 import { DomainLimiter } from './domain-limiter';
 import { DsnService } from './dsn.service';
 import { RecipientOutcome } from './outcome';
+import { RelayTransport, failTransportOutcomes } from './relay-transport';
+import { TransportRouter } from './router';
 
 /**
  * Delivers due recipients: claims every due recipient of one message at one domain (so they
@@ -23,7 +25,9 @@ import { RecipientOutcome } from './outcome';
 @Injectable()
 export class DeliveryService {
   private readonly limiter: DomainLimiter;
-  private readonly transport: DirectTransport;
+  private readonly direct: DirectTransport;
+  private readonly directOptions: DirectTransportOptions;
+  private readonly ca: Buffer[] | undefined;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -32,19 +36,22 @@ export class DeliveryService {
     @Inject(DsnService) private readonly dsn: DsnService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(TransportRouter) private readonly router: TransportRouter,
   ) {
     const delivery = config.delivery;
     const resolver = createResolver({ servers: delivery.dnsServers ?? undefined });
     const ca = delivery.caFile ? [readFileSync(delivery.caFile)] : undefined;
+    this.ca = ca;
     this.limiter = new DomainLimiter(delivery.connectionsPerDomain);
-    this.transport = new DirectTransport({
+    this.directOptions = {
       resolver,
       mtaSts: new MtaStsCache({ resolver, port: delivery.mtaStsPort, ca: ca?.[0] }),
       localHostname: config.hostname,
       port: delivery.remoteSmtpPort,
       ca,
       logger: logger.child({ component: 'delivery' }),
-    });
+    };
+    this.direct = new DirectTransport(this.directOptions);
   }
 
   /** Handles one delivery job. Returns how many recipients it delivered for (0: nothing was due). */
@@ -57,20 +64,57 @@ export class DeliveryService {
     try {
       const message = await this.db.getRepository(OutboundMessage).findOneByOrFail({ id: claimed[0].messageId });
       const blob = await this.db.getRepository(MessageBlob).findOneByOrFail({ id: message.blobId });
-      const outcomes = await this.limiter.run(claimed[0].domain, () =>
-        this.transport.deliver({
-          domain: claimed[0].domain,
-          mailFrom: message.mailFrom,
-          recipients: claimed.map((r) => r.address),
-          data: blob.data,
-          requireTls: message.requireTls,
-        }),
+      const transport = await this.router.transportFor(
+        {
+          accountId: message.accountId,
+          fromDomain: domainOf(message.fromAddress),
+          toDomain: claimed[0].domain,
+          attempt: claimed[0].attempts + 1,
+        },
+        claimed[0].transportId,
       );
+      const job: DirectDelivery = {
+        domain: claimed[0].domain,
+        mailFrom: message.mailFrom,
+        recipients: claimed.map((r) => r.address),
+        data: blob.data,
+        requireTls: message.requireTls,
+      };
+      const outcomes = await this.limiter.run(transport?.host ?? claimed[0].domain, () => this.dispatch(transport, job));
       await this.record(message, blob, claimed, outcomes, started, token);
       this.metrics.deliveryDuration.observe({ outcome: outcomes[0]?.outcome ?? 'none' }, (Date.now() - started.getTime()) / 1000);
       return claimed.length;
     } finally {
       clearInterval(renew);
+    }
+  }
+
+  private dispatch(transport: Transport | null, job: DirectDelivery): Promise<RecipientOutcome[]> {
+    if (!transport) return this.direct.deliver(job);
+    switch (transport.kind) {
+      case 'direct':
+        return this.direct.deliver(job);
+      case 'socks':
+        return new DirectTransport({
+          ...this.directOptions,
+          socks: { host: transport.host ?? '127.0.0.1', port: transport.port ?? 1080 },
+        }).deliver(job);
+      case 'relay':
+      case 'submission':
+        return new RelayTransport({
+          host: transport.host ?? 'localhost',
+          port: transport.port ?? (transport.kind === 'relay' ? 25 : 587),
+          tls: transport.tls ?? (transport.kind === 'relay' ? 'none' : 'starttls'),
+          verifyTls: transport.verifyTls,
+          ca: this.ca,
+          auth: transport.username ? { username: transport.username, password: transport.password ?? '' } : undefined,
+          localHostname: this.config.hostname,
+          logger: this.logger,
+        }).deliver(job);
+      case 'fail':
+        return Promise.resolve(
+          failTransportOutcomes(job.recipients, transport.failCode ?? 554, transport.failText ?? `refused by transport ${transport.name}`),
+        );
     }
   }
 
@@ -85,6 +129,7 @@ export class DeliveryService {
        WHERE id IN (
          SELECT r.id FROM queued_recipients r JOIN queued_recipients me ON me.id = $1
          WHERE r.message_id = me.message_id AND r.domain = me.domain AND r.status = 'queued'
+           AND r.transport_id IS NOT DISTINCT FROM me.transport_id
            AND r.next_attempt_at <= now() AND (r.locked_until IS NULL OR r.locked_until < now())
          ORDER BY r.id FOR UPDATE OF r SKIP LOCKED)
        RETURNING id`,

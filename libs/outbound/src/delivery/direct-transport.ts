@@ -1,6 +1,6 @@
 import { DnsError, DnsResolver, MtaStsCache, MtaStsPolicy, mtaStsHostMatches, resolveHostAddresses, resolveMxHosts } from '@postern/dns';
 import type { Logger } from '@postern/observability';
-import { SmtpClientError, SmtpSession, connectSmtp } from '@postern/smtp';
+import { SmtpClientError, SmtpSession, connectSmtp, connectViaSocks5 } from '@postern/smtp';
 import { RecipientOutcome, Remote, localOutcome, outcomeOf } from './outcome';
 
 export interface DirectTransportOptions {
@@ -12,6 +12,8 @@ export interface DirectTransportOptions {
   ca?: (string | Buffer)[];
   logger: Logger;
   timeouts?: { connectMs?: number; commandMs?: number; dataMs?: number };
+  /** Route connections through a SOCKS5 proxy. */
+  socks?: { host: string; port: number };
 }
 
 export interface DirectDelivery {
@@ -100,7 +102,7 @@ export class DirectTransport {
         }
         remote.tlsVersion = session.tls?.protocol ?? null;
         try {
-          pending = await this.transact(session, job, pending, remote, outcomes);
+          pending = await sendInTransactions(session, job, pending, remote, outcomes);
         } catch (err) {
           last = this.failure(err, remote);
         } finally {
@@ -114,12 +116,14 @@ export class DirectTransport {
 
   /** STARTTLS when offered; plaintext only where nothing requires TLS (RFC 7435 opportunistic security). */
   private async connect(host: string, address: string, verify: boolean): Promise<SmtpSession> {
+    const { socks, port } = this.options;
     const base = {
       host,
       address,
-      port: this.options.port,
+      port,
       localHostname: this.options.localHostname,
       timeouts: this.options.timeouts,
+      socket: socks ? () => connectViaSocks5(socks, address, port) : undefined,
     };
     if (verify) return connectSmtp({ ...base, tlsMode: 'starttls-required', tls: { verify: true, ca: this.options.ca } });
     try {
@@ -130,53 +134,58 @@ export class DirectTransport {
     }
   }
 
-  /**
-   * Sends to `pending` in transactions of at most RCPTMAX recipients (RFC 9422). A 452 "too
-   * many recipients" after others were accepted sends the rest in the next transaction at
-   * once (RFC 5321 4.5.3.1.10). Returns the recipients still undecided.
-   */
-  private async transact(
-    session: SmtpSession,
-    job: DirectDelivery,
-    pending: string[],
-    remote: Remote,
-    outcomes: RecipientOutcome[],
-  ): Promise<string[]> {
-    const max = session.extensions.rcptMax ?? DEFAULT_RCPT_MAX;
-    let rest = pending;
-    while (rest.length > 0) {
-      const chunk = rest.slice(0, max);
-      const result = await session.send({ mailFrom: job.mailFrom, recipients: chunk, data: job.data, requireTls: job.requireTls === true });
-      const retryNow: string[] = [];
-      const acceptedAny = result.recipients.some((r) => r.accepted);
-      for (const r of result.recipients) {
-        if (r.accepted) {
-          const final = result.data ?? {
-            code: 451,
-            enhanced: '4.4.2',
-            text: 'the server accepted the recipient but the data was not sent',
-          };
-          outcomes.push(outcomeOf(r.address, final.code, final.enhanced, final.text, remote));
-        } else if (r.reply.code === 452 && acceptedAny) {
-          retryNow.push(r.address);
-        } else {
-          outcomes.push(outcomeOf(r.address, r.reply.code, r.reply.enhanced, r.reply.text, remote));
-        }
-      }
-      rest = [...retryNow, ...rest.slice(chunk.length)];
-    }
-    return rest;
-  }
-
   private failure(err: unknown, remote: Remote): RecipientOutcome {
-    if (err instanceof SmtpClientError) {
-      if (err.reply) {
-        // A 5xx greeting or AUTH refusal is about this host; other hosts may still take the mail.
-        return { ...outcomeOf('', err.reply.code, err.reply.enhanced, err.reply.text, remote), outcome: 'temporary' };
-      }
-      return localOutcome('', 'temporary', err.stage === 'starttls' ? '4.7.5' : '4.4.1', `${err.stage}: ${err.message}`, remote);
-    }
-    this.options.logger.error({ err }, 'unexpected delivery error');
-    return localOutcome('', 'temporary', '4.4.0', `internal error: ${err instanceof Error ? err.message : String(err)}`, remote);
+    return failureOutcome(err, remote, this.options.logger);
   }
+}
+
+/** What a session-level failure means for the recipients still waiting. */
+export function failureOutcome(err: unknown, remote: Remote, logger: Logger): RecipientOutcome {
+  if (err instanceof SmtpClientError) {
+    if (err.reply) {
+      // A 5xx greeting or AUTH refusal is about this host; other hosts may still take the mail.
+      return { ...outcomeOf('', err.reply.code, err.reply.enhanced, err.reply.text, remote), outcome: 'temporary' };
+    }
+    return localOutcome('', 'temporary', err.stage === 'starttls' ? '4.7.5' : '4.4.1', `${err.stage}: ${err.message}`, remote);
+  }
+  logger.error({ err }, 'unexpected delivery error');
+  return localOutcome('', 'temporary', '4.4.0', `internal error: ${err instanceof Error ? err.message : String(err)}`, remote);
+}
+
+/**
+ * Sends to `pending` in transactions of at most RCPTMAX recipients (RFC 9422). A 452 "too
+ * many recipients" after others were accepted sends the rest in the next transaction at
+ * once (RFC 5321 4.5.3.1.10). Returns the recipients still undecided.
+ */
+export async function sendInTransactions(
+  session: SmtpSession,
+  job: Pick<DirectDelivery, 'mailFrom' | 'data' | 'requireTls'>,
+  pending: string[],
+  remote: Remote,
+  outcomes: RecipientOutcome[],
+): Promise<string[]> {
+  const max = session.extensions.rcptMax ?? DEFAULT_RCPT_MAX;
+  let rest = pending;
+  while (rest.length > 0) {
+    const chunk = rest.slice(0, max);
+    const result = await session.send({ mailFrom: job.mailFrom, recipients: chunk, data: job.data, requireTls: job.requireTls === true });
+    const retryNow: string[] = [];
+    const acceptedAny = result.recipients.some((r) => r.accepted);
+    for (const r of result.recipients) {
+      if (r.accepted) {
+        const final = result.data ?? {
+          code: 451,
+          enhanced: '4.4.2',
+          text: 'the server accepted the recipient but the data was not sent',
+        };
+        outcomes.push(outcomeOf(r.address, final.code, final.enhanced, final.text, remote));
+      } else if (r.reply.code === 452 && acceptedAny) {
+        retryNow.push(r.address);
+      } else {
+        outcomes.push(outcomeOf(r.address, r.reply.code, r.reply.enhanced, r.reply.text, remote));
+      }
+    }
+    rest = [...retryNow, ...rest.slice(chunk.length)];
+  }
+  return rest;
 }

@@ -116,6 +116,17 @@ export class QueueActionDto {
   @ValidateNested()
   @Type(() => QueueFilterDto)
   filter?: QueueFilterDto;
+
+  @ApiPropertyOptional({
+    description: 'For the `transport` action: transport name or id; null sends them by the routes again',
+    type: String,
+    nullable: true,
+    example: 'smarthost',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  transport?: string | null;
 }
 
 export class QueueActionResultDto {
