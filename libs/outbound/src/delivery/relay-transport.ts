@@ -44,7 +44,7 @@ export class RelayTransport {
       const outcome = failure.code !== null && failure.code >= 500 ? 'permanent' : 'temporary';
       return [
         ...outcomes,
-        ...job.recipients.filter((a) => !decided.has(a)).map((address) => ({ ...failure, address, outcome }) as RecipientOutcome),
+        ...job.recipients.filter((a) => !decided.has(a)).map((address) => ({ ...failure, address, outcome })),
       ];
     } finally {
       await session?.quit();
