@@ -104,8 +104,8 @@ function parseExtensions(reply: SmtpReply): SmtpExtensions {
   const raw = new Map<string, string>();
   // The first line is the server's greeting name; each further line is one extension (RFC 5321 4.1.1.1).
   for (const line of reply.text.split('\n').slice(1)) {
-    const [keyword, ...params] = line.trim().split(/[ =]/);
-    if (keyword) raw.set(keyword.toUpperCase(), params.join(' '));
+    const [keyword] = line.trim().split(/[ =]/, 1);
+    if (keyword) raw.set(keyword.toUpperCase(), line.trim().slice(keyword.length + 1));
   }
   const limits = raw.get('LIMITS') ?? '';
   const rcptMax = /(?:^|\s)RCPTMAX=(\d+)/i.exec(limits);

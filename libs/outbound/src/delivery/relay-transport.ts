@@ -41,11 +41,8 @@ export class RelayTransport {
       const failure = failureOutcome(err, remote, this.options.logger);
       const decided = new Set(outcomes.map((o) => o.address));
       // An AUTH refusal (535) stays a failure of this relay: permanent replies keep their class.
-      const outcome = failure.code !== null && failure.code >= 500 ? 'permanent' : 'temporary';
-      return [
-        ...outcomes,
-        ...job.recipients.filter((a) => !decided.has(a)).map((address) => ({ ...failure, address, outcome })),
-      ];
+      const outcome: RecipientOutcome['outcome'] = failure.code !== null && failure.code >= 500 ? 'permanent' : 'temporary';
+      return [...outcomes, ...job.recipients.filter((a) => !decided.has(a)).map((address) => ({ ...failure, address, outcome }))];
     } finally {
       await session?.quit();
     }
