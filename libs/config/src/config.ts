@@ -50,6 +50,11 @@ export interface AppConfig {
 
 /** Sending: limits, the retry schedule and how the worker reaches other servers. */
 export interface DeliveryConfig {
+  /**
+   * `direct`: deliver to the recipients' MX hosts. `local` (local mode's default): never
+   * leave this machine; recipient local parts simulate outcomes (see libs/outbound).
+   */
+  outbound: 'direct' | 'local';
   /** Largest message accepted for sending, in bytes. */
   maxMessageBytes: number;
   /** Seconds to wait before each retry after a temporary failure; then the recipient fails. */
@@ -96,6 +101,7 @@ export const CONFIG_VARIABLES = {
   POSTERN_TLS_KEY: 'path of the PEM private key',
   POSTERN_DATA_DIR: 'directory for local state (certificates, local credentials)',
   POSTERN_HTTP_URL: 'public base URL of the HTTP API',
+  POSTERN_OUTBOUND: 'direct (deliver to MX hosts) or local (simulate outcomes on this machine); default local in local mode',
   POSTERN_MAX_MESSAGE_SIZE: 'largest message accepted for sending, in bytes (default 52428800)',
   POSTERN_RETRY_SCHEDULE: 'waits before each retry, comma-separated durations (default 7.5m,15m,30m,1h,2h,4h,8h,16h)',
   POSTERN_DELIVERY_CONCURRENCY: 'delivery jobs one worker runs at once (default 50)',
@@ -153,7 +159,10 @@ export function parseDurations(name: string, raw: string): number[] {
   });
 }
 
-function delivery(env: Env): DeliveryConfig {
+function delivery(env: Env, local: boolean): DeliveryConfig {
+  const outbound = env.POSTERN_OUTBOUND || (local ? 'local' : 'direct');
+  if (outbound !== 'direct' && outbound !== 'local')
+    throw new ConfigError('POSTERN_OUTBOUND', `must be 'direct' or 'local', got '${outbound}'`);
   const servers = env.POSTERN_DNS_SERVERS?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -163,6 +172,7 @@ function delivery(env: Env): DeliveryConfig {
   const caFile = env.POSTERN_TLS_CA_FILE || null;
   if (caFile && !existsSync(caFile)) throw new ConfigError('POSTERN_TLS_CA_FILE', `file not found: '${caFile}'`);
   return {
+    outbound,
     maxMessageBytes: integer(env, 'POSTERN_MAX_MESSAGE_SIZE', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     retrySchedule: parseDurations('POSTERN_RETRY_SCHEDULE', env.POSTERN_RETRY_SCHEDULE || '7.5m,15m,30m,1h,2h,4h,8h,16h'),
     concurrency: integer(env, 'POSTERN_DELIVERY_CONCURRENCY', 50, 1, 1000),
@@ -247,6 +257,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir,
     logLevel,
     httpUrl: httpUrl.replace(/\/$/, ''),
-    delivery: delivery(env),
+    delivery: delivery(env, local),
   };
 }

@@ -13,6 +13,7 @@ export * from './delivery/domain-limiter';
 export * from './delivery/direct-transport';
 export * from './delivery/relay-transport';
 export * from './delivery/router';
+export * from './delivery/local-simulator';
 export * from './delivery/dsn.service';
 export * from './delivery/delivery.service';
 export * from './delivery/reconciler.service';

@@ -15,6 +15,7 @@ import { DomainLimiter } from './domain-limiter';
 import { DsnService } from './dsn.service';
 import { RecipientOutcome } from './outcome';
 import { RelayTransport, failTransportOutcomes } from './relay-transport';
+import { simulateLocalDelivery } from './local-simulator';
 import { TransportRouter } from './router';
 
 /**
@@ -90,7 +91,7 @@ export class DeliveryService {
   }
 
   private dispatch(transport: Transport | null, job: DirectDelivery): Promise<RecipientOutcome[]> {
-    if (!transport) return this.direct.deliver(job);
+    if (!transport) return this.config.delivery.outbound === 'local' ? simulateLocalDelivery(job.recipients) : this.direct.deliver(job);
     switch (transport.kind) {
       case 'direct':
         return this.direct.deliver(job);
