@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { MailEvent } from '@postern/db';
+import { RetentionService } from '@postern/outbound';
 import { TestEnv, createTestEnv, eventually, http } from '@postern/testing';
 import { RunningApi, startApi } from '../apps/api/src/start';
 import { RunningWorker, startWorker } from '../apps/worker/src/start';
@@ -57,5 +58,29 @@ describe('local mode: outgoing mail stays on this machine and the recipient pick
     assert.deepEqual(types('temperror@example.com'), ['message.delayed', 'message.failed']);
     assert.deepEqual(types('bob@example.org'), ['message.delivered']);
     assert.deepEqual(types('permerror@example.com'), ['message.failed']);
+  });
+
+  test('retention forgets retired history and events past the account settings, and keeps the rest', async () => {
+    const db = api.app.get(DataSource);
+    const { apiKey, address } = api.local!;
+    const sent = await http(api.url, 'POST', '/v1/messages', {
+      key: apiKey,
+      json: { from: { address }, to: [{ address: 'old@example.com' }], text: 'x' },
+    });
+    await eventually(
+      async () => (await http(api.url, 'GET', `/v1/messages/${sent.body.id}`, { key: apiKey })).body.recipients[0].status === 'delivered',
+      {
+        what: 'delivery',
+      },
+    );
+    await db.query(`UPDATE queued_recipients SET retired_at = now() - interval '31 days' WHERE message_id = $1`, [sent.body.id]);
+    await db.query(`UPDATE outbound_messages SET created_at = now() - interval '31 days' WHERE id = $1`, [sent.body.id]);
+    await db.query(`UPDATE events SET created_at = now() - interval '31 days' WHERE message_id = $1`, [sent.body.id]);
+    const before = await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM outbound_messages');
+    const result = await worker.app.get(RetentionService).run();
+    assert.deepEqual(result, { recipients: 1, messages: 1, events: 1 });
+    assert.equal((await http(api.url, 'GET', `/v1/messages/${sent.body.id}`, { key: apiKey })).status, 404);
+    const afterCount = await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM outbound_messages');
+    assert.equal(afterCount[0].n, before[0].n - 1, 'newer messages stay');
   });
 });

@@ -12,6 +12,7 @@ export interface RunningWorker extends Running {
 }
 
 const HEARTBEAT_EVERY_MS = 30_000;
+const RETENTION_EVERY_MS = 3_600_000;
 
 /** Boots the BullMQ workers (no HTTP API; a small health and metrics server). */
 export async function startWorker(context: BootContext, options: { prepare?: boolean } = {}): Promise<RunningWorker> {
@@ -34,6 +35,10 @@ export async function startWorker(context: BootContext, options: { prepare?: boo
     .get(Queues)
     .get(JOB_QUEUE[JobName.ReconcileQueue])
     .upsertJobScheduler('reconcile', { every: config.delivery.reconcileSeconds * 1000 }, { name: JobName.ReconcileQueue, data: {} });
+  await app
+    .get(Queues)
+    .get(JOB_QUEUE[JobName.Retention])
+    .upsertJobScheduler('retention', { every: RETENTION_EVERY_MS }, { name: JobName.Retention, data: {} });
   const redis = app.get<Redis>(REDIS);
   const health = await startHealthServer({
     host: config.bindAddress,

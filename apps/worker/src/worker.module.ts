@@ -7,6 +7,7 @@ import { DeliveryModule } from '@postern/outbound';
 import { QueueModule } from '@postern/queue';
 import { DeliverHandler } from './delivery/deliver.handler';
 import { ReconcileHandler } from './delivery/reconcile.handler';
+import { RetentionHandler } from './delivery/retention.handler';
 import { HeartbeatHandler } from './heartbeat/heartbeat.handler';
 import { JobRunnerService } from './jobs/job-runner.service';
 
@@ -23,7 +24,7 @@ export class WorkerModule {
         DiscoveryModule,
         DeliveryModule,
       ],
-      providers: [JobRunnerService, HeartbeatHandler, DeliverHandler, ReconcileHandler],
+      providers: [JobRunnerService, HeartbeatHandler, DeliverHandler, ReconcileHandler, RetentionHandler],
     };
   }
 }

@@ -6,6 +6,7 @@ export * from './delivery-scheduler';
 export * from './outbound.service';
 export * from './messages.service';
 export * from './queue-admin.service';
+export * from './retention.service';
 export * from './transports.service';
 export * from './outbound.module';
 export * from './delivery/outcome';

@@ -14,18 +14,22 @@ export enum JobName {
   Deliver = 'delivery.deliver',
   /** Re-enqueues due recipients whose job was lost (Redis flushed, worker killed). */
   ReconcileQueue = 'delivery.reconcile',
+  /** Deletes history, events and keys past their retention. */
+  Retention = 'maintenance.retention',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Heartbeat]: QueueName.Maintenance,
   [JobName.Deliver]: QueueName.Delivery,
   [JobName.ReconcileQueue]: QueueName.Maintenance,
+  [JobName.Retention]: QueueName.Maintenance,
 };
 
 export interface JobPayloads {
   [JobName.Heartbeat]: { requestedBy: string };
   [JobName.Deliver]: { recipientId: string };
   [JobName.ReconcileQueue]: Record<string, never>;
+  [JobName.Retention]: Record<string, never>;
 }
 
 /**
