@@ -25,7 +25,14 @@ interface RecipientBody {
   id: string;
   address: string;
   status: string;
-  attempts: { outcome: string; smtpCode: number | null; enhancedCode: string | null; text: string; remoteHost: string | null }[];
+  attempts: {
+    outcome: string;
+    smtpCode: number | null;
+    enhancedCode: string | null;
+    text: string;
+    remoteHost: string | null;
+    tlsVersion: string | null;
+  }[];
   nextAttemptAt: string | null;
 }
 
@@ -54,8 +61,18 @@ describe('sending: API → queue → SMTP delivery', () => {
       'mx.sts.test': { A: ['127.0.0.1'] },
       '_mta-sts.sts.test': { TXT: ['v=STSv1; id=20261122'] },
       'mta-sts.sts.test': { A: ['127.0.0.1'] },
+      // The first MX refuses connections (nothing listens on 127.0.0.2): the second takes the mail.
+      'twomx.test': {
+        MX: [
+          { preference: 10, exchange: 'mx1.twomx.test' },
+          { preference: 20, exchange: 'mx2.twomx.test' },
+        ],
+      },
+      'mx1.twomx.test': { A: ['127.0.0.2'] },
+      'mx2.twomx.test': { A: ['127.0.0.1'] },
     });
-    mx = await startRecordingMx();
+    const mxCert = await selfSignedCertificate(['mx.dest.test']);
+    mx = await startRecordingMx({ tls: mxCert });
     const cert = await selfSignedCertificate(['mta-sts.sts.test']);
     sts = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
       stsRequests.push(`${req.headers.host?.replace(/:\d+$/, '')}${req.url}`);
@@ -65,7 +82,7 @@ describe('sending: API → queue → SMTP delivery', () => {
     await new Promise<void>((resolve) => sts.listen(0, '127.0.0.1', resolve));
     const tmp = createTestEnv();
     const caFile = join(tmp.config.dataDir, 'ca.pem');
-    writeFileSync(caFile, cert.cert);
+    writeFileSync(caFile, `${cert.cert}\n${mxCert.cert}`);
     env = createTestEnv({
       POSTERN_DATA_DIR: tmp.config.dataDir,
       POSTERN_HOSTNAME: 'mail.sender.test',
@@ -146,11 +163,13 @@ describe('sending: API → queue → SMTP delivery', () => {
     );
     assert.equal(recipients[0].attempts[0].smtpCode, 250);
     assert.equal(recipients[0].attempts[0].remoteHost, 'mx.dest.test');
+    assert.match(String(recipients[0].attempts[0].tlsVersion), /^TLSv1\.[23]$/, 'STARTTLS was used because the MX offers it');
     assert.equal(mx.mailCommands.length - before, 1, 'one MAIL FROM for both recipients');
 
     const tx = mx.transactions.find((t) => t.data.includes(sent.body.messageId));
     assert.ok(tx, 'the MX received the message');
     assert.deepEqual(tx.recipients.sort(), ['bob@dest.test', 'carol@dest.test']);
+    assert.equal(tx.secure, true);
     assert.match(tx.mailFrom, /^alice\+[0-9a-f]{16}@sender\.test$/, 'unique envelope sender');
     const signatures = tx.data.toString('latin1').match(/^DKIM-Signature:.*$/gim) ?? [];
     assert.equal(signatures.length, 2, 'signed with both selectors');
@@ -447,5 +466,25 @@ describe('sending: API → queue → SMTP delivery', () => {
     await http(api.url, 'POST', '/v1/admin/queue/release', { ...admin, json: { ids: [stuck.body.recipients[0].id] } });
     const [cat] = await settled(stuck.body.id, (rs) => rs[0].status === 'delivered');
     assert.equal(cat.attempts[0].remoteHost, '127.0.0.1');
+  });
+
+  test('a refused connection to the first MX moves on to the next one', async () => {
+    const sent = await send({ to: [{ address: 'gus@twomx.test' }] });
+    const [r] = await settled(sent.body.id);
+    assert.equal(r.status, 'delivered');
+    assert.equal(r.attempts[0].remoteHost, 'mx2.twomx.test');
+  });
+
+  test('requireTls: true fails where the server lacks REQUIRETLS; false adds TLS-Required: No (RFC 8689)', async () => {
+    const strict = await send({ to: [{ address: 'tls-strict@dest.test' }], requireTls: true });
+    const [r] = await settled(strict.body.id);
+    assert.equal(r.status, 'failed');
+    assert.equal(r.attempts[0].enhancedCode, '5.7.30');
+    assert.ok(!mx.rcptAttempts.has('tls-strict@dest.test'), 'nothing was sent');
+
+    const relaxed = await send({ to: [{ address: 'tls-relaxed@dest.test' }], requireTls: false });
+    await settled(relaxed.body.id);
+    const tx = mx.transactions.find((t) => t.recipients.includes('tls-relaxed@dest.test'));
+    assert.match(tx!.data.toString(), /^TLS-Required: No\r$/m);
   });
 });
