@@ -380,7 +380,13 @@ describe('sending: API → queue → SMTP delivery', () => {
     assert.equal(got.status, 429, got.text);
     assert.equal(got.body.code, 'send_limit_reached');
     assert.match(got.body.detail, /messagesPerDay/);
-    await db.getRepository(Account).update({ id: accountId }, { messagesPerDay: 1000 });
+    await db.getRepository(Account).update({ id: accountId }, { messagesPerDay: 1000, firstTimeRecipientsPerDay: 0 });
+    const fresh = await send({ to: [{ address: 'never-before@dest.test' }] });
+    assert.equal(fresh.status, 429, fresh.text);
+    assert.match(fresh.body.detail, /firstTimeRecipientsPerDay/);
+    const known = await send({ to: [{ address: 'bob@dest.test' }] });
+    assert.equal(known.status, 202, 'an address written to before is not a first-time recipient');
+    await db.getRepository(Account).update({ id: accountId }, { firstTimeRecipientsPerDay: 200 });
   });
 
   test('a hold rule holds new recipients; the admin queue lists, releases and drops them', async () => {

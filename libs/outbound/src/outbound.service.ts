@@ -254,7 +254,8 @@ export class OutboundService {
         `account '${account.name}' has sent its ${account.messagesPerDay} messages for today (UTC); the limit is the account's messagesPerDay`,
       );
     }
-    if (counter.first_time_recipients > account.firstTimeRecipientsPerDay) {
+    // Only a send that adds first-time recipients can break that limit; known addresses always pass.
+    if (fresh.length > 0 && counter.first_time_recipients > account.firstTimeRecipientsPerDay) {
       throw new DomainError(
         ErrorCode.SendLimitReached,
         `account '${account.name}' has reached its ${account.firstTimeRecipientsPerDay} first-time recipients for today (UTC); the limit is the account's firstTimeRecipientsPerDay`,
