@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { TestDnsServer, selfSignedCertificate, startDnsServer } from '@postern/testing';
 import { MtaStsCache, mtaStsHostMatches, parseMtaStsPolicy } from './mta-sts';
 import { resolveHostAddresses, resolveMxHosts } from './mx';
-import { DnsError, createResolver } from './resolver';
+import { DnsError, cachingResolver, createResolver } from './resolver';
 
 describe('MX resolution and MTA-STS against a local DNS server', () => {
   let dns: TestDnsServer;
@@ -110,5 +110,22 @@ describe('MX resolution and MTA-STS against a local DNS server', () => {
     assert.equal(mtaStsHostMatches(policy, 'example.com'), false);
     assert.equal(mtaStsHostMatches(policy, 'mail.example.net'), true);
     assert.throws(() => parseMtaStsPolicy('version: STSv1\nmode: sometimes\nmax_age: 1\n'), /mode/);
+  });
+});
+
+describe('cachingResolver', () => {
+  it('answers repeated lookups, NXDOMAIN included, from the cache until the TTL passes', async () => {
+    const dns = await startDnsServer({ 'cached.test': { MX: [{ preference: 1, exchange: 'mx.cached.test' }] } });
+    let clock = 0;
+    const resolver = cachingResolver(createResolver({ servers: dns.servers, timeoutMs: 1000, tries: 1 }), 1000, () => clock);
+    await resolver.resolveMx('cached.test');
+    await resolver.resolveMx('CACHED.test');
+    await assert.rejects(resolver.resolveMx('gone.test'));
+    await assert.rejects(resolver.resolveMx('gone.test'));
+    assert.equal(dns.queries.length, 2);
+    clock = 2000;
+    await resolver.resolveMx('cached.test');
+    assert.equal(dns.queries.length, 3);
+    await dns.close();
   });
 });

@@ -35,3 +35,35 @@ export function classifyDnsError(err: unknown, name: string): DnsError {
   if (code === 'ENODATA') return new DnsError('nodata', name, code);
   return new DnsError('temporary', name, code);
 }
+
+/**
+ * Caches answers (and NXDOMAIN/NODATA) for up to `ttlMs`, so a worker delivering many
+ * messages to one domain does not ask for its MX, addresses and MTA-STS record every time.
+ * Node's resolver does not expose MX and TXT TTLs, so one short cap applies to all.
+ */
+export function cachingResolver(inner: DnsResolver, ttlMs = 60_000, now: () => number = Date.now): DnsResolver {
+  const cache = new Map<string, { expires: number; value?: unknown; error?: unknown }>();
+  const cached = <T>(kind: string, name: string, lookup: () => Promise<T>): Promise<T> => {
+    const key = `${kind}:${name.toLowerCase()}`;
+    const hit = cache.get(key);
+    if (hit && hit.expires > now()) return hit.error !== undefined ? Promise.reject(hit.error) : Promise.resolve(hit.value as T);
+    if (cache.size > 50_000) cache.clear();
+    return lookup().then(
+      (value) => {
+        cache.set(key, { expires: now() + ttlMs, value });
+        return value;
+      },
+      (err: unknown) => {
+        // Negative answers are cached like positive ones (RFC 2308); failures are not.
+        if (classifyDnsError(err, name).kind !== 'temporary') cache.set(key, { expires: now() + ttlMs, error: err });
+        throw err;
+      },
+    );
+  };
+  return {
+    resolveMx: (name) => cached('mx', name, () => inner.resolveMx(name)),
+    resolve4: (name) => cached('a', name, () => inner.resolve4(name)),
+    resolve6: (name) => cached('aaaa', name, () => inner.resolve6(name)),
+    resolveTxt: (name) => cached('txt', name, () => inner.resolveTxt(name)),
+  };
+}

@@ -14,6 +14,9 @@ import { SendRequest, SendResult } from './send.types';
 /** How long an Idempotency-Key's first answer is replayed. */
 const IDEMPOTENCY_HOURS = 24;
 
+/** Sender checks are cached briefly: a busy sender does not re-read its domain and keys per message. */
+const SENDER_CACHE_MS = 5_000;
+
 /** What a From address resolves to: its domain and the keys that sign for it. */
 export interface SenderDomain {
   domain: Domain;
@@ -34,21 +37,33 @@ export class OutboundService {
     @Inject(DeliveryScheduler) private readonly scheduler: DeliveryScheduler,
   ) {}
 
-  /** The account may send as `from` when it owns an address on that domain. */
+  private readonly senders = new Map<string, { sender: SenderDomain; expires: number }>();
+
+  /**
+   * The account may send as `from` when it owns an address on that domain. Results are
+   * cached for a few seconds, so disabling a domain or account takes effect within that time.
+   */
   async checkSender(accountId: string, from: string): Promise<SenderDomain> {
+    const parsed = parseAddress(from);
+    const key = `${accountId}\0${parsed.domain.ascii}`;
+    const cached = this.senders.get(key);
+    if (cached && cached.expires > Date.now()) return cached.sender;
+    const sender = await this.loadSender(accountId, from, parsed.domain.ascii);
+    if (this.senders.size > 10_000) this.senders.clear();
+    this.senders.set(key, { sender, expires: Date.now() + SENDER_CACHE_MS });
+    return sender;
+  }
+
+  private async loadSender(accountId: string, from: string, domainName: string): Promise<SenderDomain> {
     const account = await this.db.getRepository(Account).findOneBy({ id: accountId });
     if (!account || account.disabled) throw new DomainError(ErrorCode.Forbidden, 'this account is disabled and may not send');
-    const parsed = parseAddress(from);
-    const domain = await this.db.getRepository(Domain).findOne({ where: { name: parsed.domain.ascii }, relations: { dkimKeys: true } });
+    const domain = await this.db.getRepository(Domain).findOne({ where: { name: domainName }, relations: { dkimKeys: true } });
     const owns =
       domain !== null &&
       (await this.db.query<unknown[]>('SELECT 1 FROM addresses WHERE account_id = $1 AND domain_id = $2 LIMIT 1', [accountId, domain.id]))
         .length > 0;
     if (!domain || !owns) {
-      throw new DomainError(
-        ErrorCode.FromNotAllowed,
-        `this account has no address on '${parsed.domain.ascii}', so it may not send as '${from}'`,
-      );
+      throw new DomainError(ErrorCode.FromNotAllowed, `this account has no address on '${domainName}', so it may not send as '${from}'`);
     }
     if (domain.disabled) throw new DomainError(ErrorCode.DomainDisabled, `domain '${domain.name}' is disabled`);
     return { domain, keys: (domain.dkimKeys ?? []).filter((k) => k.active) };
@@ -81,7 +96,7 @@ export class OutboundService {
       );
     }
     const recipients = this.parseRecipients(request.recipients);
-    const sender = await this.checkSender(request.accountId, request.fromAddress);
+    const sender = request.sender ?? (await this.checkSender(request.accountId, request.fromAddress));
     const signed = sender.keys.length
       ? await signDkim(
           request.message,

@@ -1,4 +1,4 @@
-import type { RecipientStatus } from '@postern/db';
+import type { DkimKey, Domain, RecipientStatus } from '@postern/db';
 
 /** A message ready to queue: composed (or received raw) but not yet signed. */
 export interface SendRequest {
@@ -16,6 +16,8 @@ export interface SendRequest {
   tags?: string[];
   requireTls?: boolean | null;
   sendAt?: Date | null;
+  /** The sender check's result, when the caller already made it for this From address. */
+  sender?: { domain: Domain; keys: DkimKey[] };
   /** Key and SHA-256 of the request, when the caller sent `Idempotency-Key`. */
   idempotency?: { key: string; requestHash: string };
 }

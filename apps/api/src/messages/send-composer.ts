@@ -94,6 +94,7 @@ export class SendComposer {
     return {
       accountId,
       source: 'api',
+      sender,
       message,
       fromAddress: body.from.address,
       recipients,

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@postern/config';
 import { Account, DeliveryAttempt, MessageBlob, OutboundMessage, QueuedRecipient, Transport, uuidv7 } from '@postern/db';
-import { MtaStsCache, createResolver } from '@postern/dns';
+import { MtaStsCache, cachingResolver, createResolver } from '@postern/dns';
 import { Logger, Metrics, ROOT_LOGGER } from '@postern/observability';
 import { addressKey, domainOf } from '../address-keys';
 import { DeliveryScheduler } from '../delivery-scheduler';
@@ -40,7 +40,7 @@ export class DeliveryService {
     @Inject(TransportRouter) private readonly router: TransportRouter,
   ) {
     const delivery = config.delivery;
-    const resolver = createResolver({ servers: delivery.dnsServers ?? undefined });
+    const resolver = cachingResolver(createResolver({ servers: delivery.dnsServers ?? undefined }), 30_000);
     const ca = delivery.caFile ? [readFileSync(delivery.caFile)] : undefined;
     this.ca = ca;
     this.limiter = new DomainLimiter(delivery.connectionsPerDomain);
