@@ -52,7 +52,7 @@ export function startPostfix(dir: string, smtpdPort: number, relayPort: number, 
 export function startSmtpSink(port: number): { process: ChildProcess; messages(): number; stop(): void } {
   const child = spawn('/usr/sbin/smtp-sink', ['-u', 'nobody', '-c', `127.0.0.1:${port}`, '1024'], { stdio: ['ignore', 'pipe', 'ignore'] });
   let count = 0;
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     const matches = [...chunk.toString('latin1').matchAll(/mesg=(\d+)/g)];
     if (matches.length > 0) count = Number(matches[matches.length - 1][1]);
   });

@@ -42,7 +42,7 @@ export function classifyDnsError(err: unknown, name: string): DnsError {
  * Node's resolver does not expose MX and TXT TTLs, so one short cap applies to all.
  */
 export function cachingResolver(inner: DnsResolver, ttlMs = 60_000, now: () => number = Date.now): DnsResolver {
-  const cache = new Map<string, { expires: number; value?: unknown; error?: unknown }>();
+  const cache = new Map<string, { expires: number; value?: unknown; error?: Error }>();
   const cached = <T>(kind: string, name: string, lookup: () => Promise<T>): Promise<T> => {
     const key = `${kind}:${name.toLowerCase()}`;
     const hit = cache.get(key);
@@ -55,7 +55,7 @@ export function cachingResolver(inner: DnsResolver, ttlMs = 60_000, now: () => n
       },
       (err: unknown) => {
         // Negative answers are cached like positive ones (RFC 2308); failures are not.
-        if (classifyDnsError(err, name).kind !== 'temporary') cache.set(key, { expires: now() + ttlMs, error: err });
+        if (err instanceof Error && classifyDnsError(err, name).kind !== 'temporary') cache.set(key, { expires: now() + ttlMs, error: err });
         throw err;
       },
     );
