@@ -55,7 +55,8 @@ export function cachingResolver(inner: DnsResolver, ttlMs = 60_000, now: () => n
       },
       (err: unknown) => {
         // Negative answers are cached like positive ones (RFC 2308); failures are not.
-        if (err instanceof Error && classifyDnsError(err, name).kind !== 'temporary') cache.set(key, { expires: now() + ttlMs, error: err });
+        if (err instanceof Error && classifyDnsError(err, name).kind !== 'temporary')
+          cache.set(key, { expires: now() + ttlMs, error: err });
         throw err;
       },
     );

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -60,44 +60,8 @@ export class QueueFilterDto {
   until?: string;
 }
 
-export class QueueQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only recipients of this account (id)', example: EXAMPLE_ID })
-  @IsOptional()
-  @IsUUID()
-  account?: string;
-
-  @ApiPropertyOptional({ description: 'Only messages from this sender domain', example: 'example.org' })
-  @IsOptional()
-  @IsString()
-  senderDomain?: string;
-
-  @ApiPropertyOptional({ description: 'Only recipients at this domain', example: 'example.net' })
-  @IsOptional()
-  @IsString()
-  recipientDomain?: string;
-
-  @ApiPropertyOptional({ description: 'Only recipients in this status', enum: STATUSES, example: 'held' })
-  @IsOptional()
-  @IsIn(STATUSES)
-  status?: RecipientStatus;
-
-  @ApiPropertyOptional({ description: 'Only recipients with at least this many attempts', example: 3 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  minAttempts?: number;
-
-  @ApiPropertyOptional({ description: 'Queued at or after this time (ISO 8601)', example: '2026-11-22T00:00:00Z' })
-  @IsOptional()
-  @IsDateString()
-  since?: string;
-
-  @ApiPropertyOptional({ description: 'Queued before this time (ISO 8601)', example: '2026-11-23T00:00:00Z' })
-  @IsOptional()
-  @IsDateString()
-  until?: string;
-}
+/** Query parameters of the queue lists: the filter plus pagination. */
+export class QueueQueryDto extends IntersectionType(PageQueryDto, QueueFilterDto) {}
 
 export class QueueActionDto {
   @ApiPropertyOptional({
