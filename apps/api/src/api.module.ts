@@ -5,6 +5,7 @@ import { ConfigModule } from '@postern/config';
 import { DbModule } from '@postern/db';
 import { DomainsModule } from '@postern/domains';
 import { BootContext, ObservabilityModule } from '@postern/observability';
+import { EventsModule } from '@postern/events';
 import { OutboundModule } from '@postern/outbound';
 import { QueueModule } from '@postern/queue';
 import { AccountsController } from './accounts/accounts.controller';
@@ -21,6 +22,8 @@ import { LocalModeService } from './local-mode/local-mode.service';
 import { MessagesController } from './messages/messages.controller';
 import { SendComposer } from './messages/send-composer';
 import { QueueController } from './queue/queue.controller';
+import { EventsController } from './events/events.controller';
+import { SuppressionsController } from './suppressions/suppressions.controller';
 import { TransportsController } from './queue/transports.controller';
 
 @Module({})
@@ -36,6 +39,7 @@ export class ApiModule {
         AccountsModule,
         DomainsModule,
         OutboundModule,
+        EventsModule,
       ],
       controllers: [
         HealthController,
@@ -49,6 +53,8 @@ export class ApiModule {
         MessagesController,
         QueueController,
         TransportsController,
+        SuppressionsController,
+        EventsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,0 +1,3 @@
+export * from './events.service';
+export * from './suppressions.service';
+export * from './events.module';
