@@ -24,6 +24,7 @@ import { SendComposer } from './messages/send-composer';
 import { QueueController } from './queue/queue.controller';
 import { EventsController } from './events/events.controller';
 import { SuppressionsController } from './suppressions/suppressions.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { TransportsController } from './queue/transports.controller';
 
 @Module({})
@@ -55,6 +56,7 @@ export class ApiModule {
         TransportsController,
         SuppressionsController,
         EventsController,
+        WebhooksController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

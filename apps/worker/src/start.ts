@@ -13,6 +13,8 @@ export interface RunningWorker extends Running {
 
 const HEARTBEAT_EVERY_MS = 30_000;
 const RETENTION_EVERY_MS = 3_600_000;
+/** How soon an event becomes a webhook: the fan-out runs this often. */
+const WEBHOOK_FANOUT_EVERY_MS = 1_000;
 
 /** Boots the BullMQ workers (no HTTP API; a small health and metrics server). */
 export async function startWorker(context: BootContext, options: { prepare?: boolean } = {}): Promise<RunningWorker> {
@@ -39,6 +41,10 @@ export async function startWorker(context: BootContext, options: { prepare?: boo
     .get(Queues)
     .get(JOB_QUEUE[JobName.Retention])
     .upsertJobScheduler('retention', { every: RETENTION_EVERY_MS }, { name: JobName.Retention, data: {} });
+  await app
+    .get(Queues)
+    .get(JOB_QUEUE[JobName.WebhookFanout])
+    .upsertJobScheduler('webhook-fanout', { every: WEBHOOK_FANOUT_EVERY_MS }, { name: JobName.WebhookFanout, data: {} });
   const redis = app.get<Redis>(REDIS);
   const health = await startHealthServer({
     host: config.bindAddress,

@@ -46,6 +46,16 @@ export interface AppConfig {
   /** Public base URL of the HTTP API, used in printed instructions. */
   httpUrl: string;
   delivery: DeliveryConfig;
+  webhooks: WebhooksConfig;
+}
+
+export interface WebhooksConfig {
+  /** Allow receivers on loopback and private addresses (local mode's default); otherwise refused (SSRF). */
+  allowPrivate: boolean;
+  /** Seconds before each retry of a failed webhook delivery; then it fails. */
+  retrySchedule: number[];
+  /** Hours a rotated-out secret keeps signing beside the new one. */
+  secretOverlapHours: number;
 }
 
 /** Sending: limits, the retry schedule and how the worker reaches other servers. */
@@ -112,6 +122,10 @@ export const CONFIG_VARIABLES = {
   POSTERN_TLS_CA_FILE: 'extra trusted CA certificates (PEM) for outgoing TLS',
   POSTERN_RECONCILE_SECONDS: 'how often due queue rows without a job are re-enqueued (default 60)',
   POSTERN_DELIVERY_LEASE_SECONDS: "how long a worker's claim on recipients lasts without renewal (default 60)",
+  POSTERN_WEBHOOKS_ALLOW_PRIVATE:
+    'allow webhook receivers on loopback/private addresses: true or false (default true in local mode, false in production)',
+  POSTERN_WEBHOOK_RETRY_SCHEDULE: 'waits before webhook retries (default 5s,5m,30m,2h,5h,10h,10h)',
+  POSTERN_WEBHOOK_SECRET_OVERLAP_HOURS: 'hours a rotated-out webhook secret keeps signing (default 24)',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 } as const;
 
@@ -183,6 +197,17 @@ function delivery(env: Env, local: boolean): DeliveryConfig {
     caFile: caFile ? resolve(caFile) : null,
     reconcileSeconds: integer(env, 'POSTERN_RECONCILE_SECONDS', 60, 1, 86400),
     leaseSeconds: integer(env, 'POSTERN_DELIVERY_LEASE_SECONDS', 60, 3, 3600),
+  };
+}
+
+function webhooks(env: Env, local: boolean): WebhooksConfig {
+  const allow = env.POSTERN_WEBHOOKS_ALLOW_PRIVATE || (local ? 'true' : 'false');
+  if (allow !== 'true' && allow !== 'false')
+    throw new ConfigError('POSTERN_WEBHOOKS_ALLOW_PRIVATE', `must be true or false, got '${allow}'`);
+  return {
+    allowPrivate: allow === 'true',
+    retrySchedule: parseDurations('POSTERN_WEBHOOK_RETRY_SCHEDULE', env.POSTERN_WEBHOOK_RETRY_SCHEDULE || '5s,5m,30m,2h,5h,10h,10h'),
+    secretOverlapHours: integer(env, 'POSTERN_WEBHOOK_SECRET_OVERLAP_HOURS', 24, 0, 24 * 30),
   };
 }
 
@@ -258,5 +283,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel,
     httpUrl: httpUrl.replace(/\/$/, ''),
     delivery: delivery(env, local),
+    webhooks: webhooks(env, local),
   };
 }

@@ -31,6 +31,7 @@ export enum ErrorCode {
   IdempotencyKeyReused = 'idempotency_key_reused',
   InvalidMessage = 'invalid_message',
   RecipientNotWaiting = 'recipient_not_waiting',
+  InvalidWebhookUrl = 'invalid_webhook_url',
   UnsupportedMediaType = 'unsupported_media_type',
   Internal = 'internal_error',
 }
@@ -69,6 +70,7 @@ export const ERROR_CODES: Record<ErrorCode, ErrorCodeInfo> = {
   [ErrorCode.IdempotencyKeyReused]: { status: 422, title: 'Idempotency key reused with a different request' },
   [ErrorCode.InvalidMessage]: { status: 422, title: 'The message is not valid RFC 5322' },
   [ErrorCode.RecipientNotWaiting]: { status: 409, title: 'The recipient is no longer waiting' },
+  [ErrorCode.InvalidWebhookUrl]: { status: 422, title: 'The webhook URL is not allowed' },
   [ErrorCode.UnsupportedMediaType]: { status: 415, title: 'Unsupported media type' },
   [ErrorCode.Internal]: { status: 500, title: 'Internal server error' },
 };

@@ -1,7 +1,22 @@
 import { Module } from '@nestjs/common';
 import { EventsService } from './events.service';
 import { SuppressionsService } from './suppressions.service';
+import { WebhookEndpointsService } from './webhooks/webhook-endpoints.service';
+import { WebhookFanoutService } from './webhooks/webhook-fanout.service';
+import { WebhookScheduler } from './webhooks/webhook-scheduler';
+import { WebhookSenderService } from './webhooks/webhook-sender.service';
+import { WebhookDeliveriesService } from './webhooks/webhook-deliveries.service';
 
-/** Event log and suppression lists (webhook endpoints and deliveries come next). */
-@Module({ providers: [EventsService, SuppressionsService], exports: [EventsService, SuppressionsService] })
+const SERVICES = [
+  EventsService,
+  SuppressionsService,
+  WebhookEndpointsService,
+  WebhookFanoutService,
+  WebhookScheduler,
+  WebhookSenderService,
+  WebhookDeliveriesService,
+];
+
+/** Event log, suppression lists and webhooks; needs DbModule, QueueModule and ConfigModule. */
+@Module({ providers: SERVICES, exports: SERVICES })
 export class EventsModule {}

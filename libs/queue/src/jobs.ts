@@ -5,6 +5,7 @@
 export enum QueueName {
   Maintenance = 'maintenance',
   Delivery = 'delivery',
+  Webhooks = 'webhooks',
 }
 
 export enum JobName {
@@ -16,6 +17,10 @@ export enum JobName {
   ReconcileQueue = 'delivery.reconcile',
   /** Deletes history, events and keys past their retention. */
   Retention = 'maintenance.retention',
+  /** Creates webhook deliveries for new events (scheduled every second). */
+  WebhookFanout = 'webhooks.fanout',
+  /** POSTs one webhook delivery. */
+  WebhookDeliver = 'webhooks.deliver',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -23,6 +28,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Deliver]: QueueName.Delivery,
   [JobName.ReconcileQueue]: QueueName.Maintenance,
   [JobName.Retention]: QueueName.Maintenance,
+  [JobName.WebhookFanout]: QueueName.Webhooks,
+  [JobName.WebhookDeliver]: QueueName.Webhooks,
 };
 
 export interface JobPayloads {
@@ -30,6 +37,13 @@ export interface JobPayloads {
   [JobName.Deliver]: { recipientId: string };
   [JobName.ReconcileQueue]: Record<string, never>;
   [JobName.Retention]: Record<string, never>;
+  [JobName.WebhookFanout]: Record<string, never>;
+  [JobName.WebhookDeliver]: { deliveryId: string };
+}
+
+/** Job id of one attempt of one webhook delivery. */
+export function webhookJobId(deliveryId: string, attempts: number): string {
+  return `webhook:${deliveryId}:${attempts}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { AccountRecipient, IdempotencyKey, SendCounter } from './send-tracking.e
 import { Suppression } from './suppression.entity';
 import { Route } from './route.entity';
 import { Transport } from './transport.entity';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 
 export {
   Account,
@@ -38,6 +39,9 @@ export {
   SendCounter,
   Suppression,
   Transport,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
 };
 export type { DkimAlgorithm } from './dkim-key.entity';
 export type { ApiKeyScope } from './api-key.entity';
@@ -48,6 +52,7 @@ export type { AttemptOutcome } from './delivery-attempt.entity';
 export type { MailEventType } from './mail-event.entity';
 export type { SuppressionReason } from './suppression.entity';
 export type { TransportKind } from './transport.entity';
+export type { WebhookDeliveryStatus, WebhookSecret } from './webhook.entity';
 
 export const ENTITIES = [
   Account,
@@ -70,4 +75,7 @@ export const ENTITIES = [
   HoldRule,
   Transport,
   Route,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];

@@ -21,6 +21,7 @@ export type MailEventType =
 @Entity('events')
 @Index('events_account', ['accountId', 'id'])
 @Index('events_message', ['messageId'])
+@Index('events_pending_fanout', ['id'], { where: 'fanned_out = false' })
 export class MailEvent {
   @PrimaryColumn('uuid')
   id: string = uuidv7();
@@ -39,6 +40,10 @@ export class MailEvent {
 
   @Column('jsonb')
   data!: Record<string, unknown>;
+
+  /** Whether webhook deliveries were created for it (the fan-out job's bookmark). */
+  @Column('boolean', { default: false })
+  fannedOut!: boolean;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
