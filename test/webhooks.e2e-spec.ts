@@ -139,6 +139,31 @@ describe('webhooks: signed deliveries of every outcome', () => {
     assert.match(disabled.disabledReason, /410/);
     answer = 200;
   });
+
+  test('failed deliveries can be replayed once the endpoint is back; pending ones can be canceled', async () => {
+    const [endpoint] = (await call('GET', '/v1/webhook-endpoints')).body.items as { id: string }[];
+    await call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { enabled: true });
+    const before = received.filter((r) => r.json.data.recipient === 'erin@example.org').length;
+    const replayed = await call('POST', '/v1/webhook-deliveries/replay', { endpoint: endpoint.id, status: 'failed' });
+    assert.equal(replayed.status, 200, replayed.text);
+    assert.ok(replayed.body.affected >= 1);
+    await eventually(
+      async () => Promise.resolve(received.filter((r) => r.json.data.recipient === 'erin@example.org').length > before || undefined),
+      {
+        what: 'the replayed webhook',
+      },
+    );
+    answer = 503;
+    await send('frank@example.org');
+    const pending = await eventually(
+      async () => ((await call('GET', '/v1/webhook-deliveries?status=pending')).body.items as { id: string }[])[0],
+      { timeoutMs: 20_000, what: 'a pending delivery' },
+    );
+    const canceled = await call('POST', '/v1/webhook-deliveries/cancel', { ids: [pending.id] });
+    assert.deepEqual(canceled.body, { affected: 1 });
+    assert.equal((await call('GET', `/v1/webhook-deliveries/${pending.id}`)).body.status, 'canceled');
+    answer = 200;
+  });
 });
 
 describe('webhooks: receivers on private addresses', () => {

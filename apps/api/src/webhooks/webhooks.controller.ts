@@ -2,13 +2,16 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, 
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@postern/accounts';
 import { MailEvent, uuidv7 } from '@postern/db';
-import { WebhookDeliveriesService, WebhookEndpointsService, WebhookSenderService } from '@postern/events';
+import { WebhookDeliveriesService, WebhookEndpointsService, WebhookScheduler, WebhookSenderService } from '@postern/events';
+import { DomainError, ErrorCode } from '@postern/errors';
 import { ApiProblems } from '../common/api-problems';
 import { AccountOnly, CurrentPrincipal } from '../common/auth';
 import { PageOf, PageQueryDto, mapPage } from '../common/pagination.dto';
 import {
   CreateWebhookEndpointDto,
   UpdateWebhookEndpointDto,
+  WebhookActionResultDto,
+  WebhookDeliveryActionDto,
   WebhookDeliveryDto,
   WebhookDeliveryQueryDto,
   WebhookEndpointDto,
@@ -28,6 +31,7 @@ export class WebhooksController {
     @Inject(WebhookEndpointsService) private readonly endpoints: WebhookEndpointsService,
     @Inject(WebhookDeliveriesService) private readonly deliveries: WebhookDeliveriesService,
     @Inject(WebhookSenderService) private readonly sender: WebhookSenderService,
+    @Inject(WebhookScheduler) private readonly scheduler: WebhookScheduler,
   ) {}
 
   @Post('webhook-endpoints')
@@ -139,5 +143,40 @@ export class WebhooksController {
   async getDelivery(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<WebhookDeliveryDto> {
     const { delivery, attempts } = await this.deliveries.get(principal.accountId!, id);
     return WebhookDeliveryDto.from(delivery, attempts);
+  }
+
+  @Post('webhook-deliveries/:action')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Replay or cancel deliveries',
+    description:
+      '`replay`: send finished deliveries (succeeded, failed, superseded, canceled) again now. `cancel`: stop pending ones. By ids and/or filters.',
+  })
+  @ApiParam({ name: 'action', description: 'replay or cancel', schema: { type: 'string', enum: ['replay', 'cancel'], example: 'replay' } })
+  @ApiOkResponse({ type: WebhookActionResultDto, description: 'How many deliveries changed' })
+  @ApiProblems(400)
+  async act(
+    @CurrentPrincipal() principal: Principal,
+    @Param('action') action: string,
+    @Body() body: WebhookDeliveryActionDto,
+  ): Promise<WebhookActionResultDto> {
+    if (action !== 'replay' && action !== 'cancel') {
+      throw new DomainError(ErrorCode.ValidationFailed, `unknown action '${action}'`, [
+        { field: 'action', message: 'must be replay or cancel' },
+      ]);
+    }
+    if (!body.ids && !body.endpoint && !body.status && !body.eventType) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'give ids or at least one filter', [
+        { field: 'ids', message: 'ids or a filter is required' },
+      ]);
+    }
+    const changed = await this.deliveries.apply(principal.accountId!, action, {
+      ids: body.ids,
+      endpointId: body.endpoint,
+      status: body.status,
+      eventType: body.eventType,
+    });
+    if (action === 'replay') await this.scheduler.enqueue(changed);
+    return { affected: changed.length };
   }
 }

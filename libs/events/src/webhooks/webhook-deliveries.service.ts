@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, FindOptionsWhere } from 'typeorm';
+import { DataSource, FindOptionsWhere, In } from 'typeorm';
 import { Page, PageRequest, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, findPage } from '@postern/db';
 import { notFound } from '@postern/errors';
 
@@ -18,6 +18,32 @@ export class WebhookDeliveriesService {
     if (filter.status) where.status = filter.status;
     if (filter.eventType) where.eventType = filter.eventType as WebhookDelivery['eventType'];
     return findPage(this.db.getRepository(WebhookDelivery), where, page);
+  }
+
+  /**
+   * Replays deliveries (any status but pending) or cancels pending ones, by ids and/or filter,
+   * within the account. Replayed rows are returned for scheduling; attempt numbers keep counting.
+   */
+  async apply(
+    accountId: string,
+    action: 'replay' | 'cancel',
+    filter: { ids?: string[]; endpointId?: string; status?: WebhookDeliveryStatus; eventType?: string },
+  ): Promise<WebhookDelivery[]> {
+    const q = this.db.getRepository(WebhookDelivery).createQueryBuilder('d').where('d.account_id = :accountId', { accountId });
+    if (filter.ids) q.andWhere('d.id IN (:...ids)', { ids: filter.ids.length ? filter.ids : ['00000000-0000-0000-0000-000000000000'] });
+    if (filter.endpointId) q.andWhere('d.endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    if (filter.eventType) q.andWhere('d.event_type = :eventType', { eventType: filter.eventType });
+    if (filter.status) q.andWhere('d.status = :status', { status: filter.status });
+    q.andWhere(action === 'replay' ? "d.status <> 'pending'" : "d.status = 'pending'");
+    const rows = await q.getMany();
+    if (rows.length === 0) return [];
+    const now = new Date();
+    const changes =
+      action === 'replay'
+        ? { status: 'pending' as const, nextAttemptAt: now, completedAt: null }
+        : { status: 'canceled' as const, completedAt: now };
+    await this.db.getRepository(WebhookDelivery).update({ id: In(rows.map((r) => r.id)) }, changes);
+    return rows.map((r) => Object.assign(r, changes));
   }
 
   async get(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: WebhookAttempt[] }> {

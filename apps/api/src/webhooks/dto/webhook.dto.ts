@@ -138,6 +138,39 @@ export class WebhookDeliveryQueryDto extends PageQueryDto {
   eventType?: MailEventType;
 }
 
+export class WebhookDeliveryActionDto {
+  @ApiPropertyOptional({
+    description: 'Delivery ids (combined with the filters when both are given)',
+    type: [String],
+    example: [EXAMPLE_ID],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10000)
+  @IsUUID('all', { each: true })
+  ids?: string[];
+
+  @ApiPropertyOptional({ description: 'Only deliveries to this endpoint', example: EXAMPLE_ID })
+  @IsOptional()
+  @IsUUID()
+  endpoint?: string;
+
+  @ApiPropertyOptional({ description: 'Only deliveries in this status (replay: e.g. failed)', enum: DELIVERY_STATUSES, example: 'failed' })
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES)
+  status?: WebhookDeliveryStatus;
+
+  @ApiPropertyOptional({ description: 'Only this event type', enum: EVENT_TYPES, example: 'message.failed' })
+  @IsOptional()
+  @IsIn(EVENT_TYPES)
+  eventType?: MailEventType;
+}
+
+export class WebhookActionResultDto {
+  @ApiProperty({ description: 'How many deliveries changed', example: 3 })
+  affected!: number;
+}
+
 export class WebhookAttemptDto {
   @ApiProperty({ description: 'Attempt number, from 1', example: 1 })
   number!: number;
