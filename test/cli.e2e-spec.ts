@@ -151,6 +151,21 @@ describe('CLI end to end', () => {
       assert.match(result.stderr, /^postern: unknown command 'frobnicate now'\n\nusage: /);
     });
 
+    test('bounce parse prints what the parser makes of a message as JSON, without a database', async () => {
+      const fixture = join(__dirname, '../../test/fixtures/bounces/lhost-qmail-01.eml');
+      const result = await runNode(CLI, ['bounce', 'parse', fixture], childEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }));
+      assert.equal(result.code, 0, result.stderr);
+      const parsed = JSON.parse(result.stdout) as { kind: string; recipients: { address: string; smtpCode: number; hard: boolean }[] };
+      assert.equal(parsed.kind, 'dsn');
+      assert.deepEqual(
+        parsed.recipients.map((r) => [r.address, r.smtpCode, r.hard]),
+        [['kijitora@example.ne.jp', 550, true]],
+      );
+      const missing = await cli('bounce', 'parse', '/nonexistent.eml');
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /^postern: cannot read \/nonexistent\.eml/);
+    });
+
     test('a domain error exits 1 with one clear line and the error code', async () => {
       const result = await cli('domain', 'add', 'example.org');
       assert.equal(result.code, 1);

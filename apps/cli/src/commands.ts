@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { AccountsService, ApiKeysService } from '@postern/accounts';
 import { AddressesService, DomainsService, parseAddress } from '@postern/domains';
+import { parseBounce } from '@postern/mime';
 
 export type Out = (line: string) => void;
 
@@ -15,7 +17,8 @@ export const USAGE = `usage: npm run cli -- <command>
   apikey revoke <id>
   domain add <name>
   domain list
-  domain dns-records <name>`;
+  domain dns-records <name>
+  bounce parse <file>                    what the bounce parser makes of a message (JSON)`;
 
 export class UsageError extends Error {}
 
@@ -38,6 +41,23 @@ function positional(args: string[], what: string): string {
   const value = args.shift();
   if (value === undefined) throw new UsageError(`missing ${what}`);
   return value;
+}
+
+/** Commands that need no database; returns false when `argv` is not one of them. */
+export async function runOfflineCommand(argv: string[], out: Out): Promise<boolean> {
+  if (argv[0] !== 'bounce') return false;
+  const args = argv.slice(1);
+  if (args.shift() !== 'parse') throw new UsageError('usage: bounce parse <file>');
+  const file = positional(args, '<file>');
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = await parseBounce(raw);
+  out(JSON.stringify({ kind: parsed.kind, recipients: parsed.recipients }, null, 2));
+  return true;
 }
 
 const newPassword = () => randomBytes(12).toString('base64url');

@@ -5,13 +5,14 @@ import { prepareDatabase } from '@postern/db';
 import { DomainError } from '@postern/errors';
 import { Metrics, PinoNestLogger, createLogger } from '@postern/observability';
 import { CliModule } from './cli.module';
-import { USAGE, UsageError, runCommand } from './commands';
+import { USAGE, UsageError, runCommand, runOfflineCommand } from './commands';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
     process.stdout.write(`${USAGE}\n`);
     return argv.length === 0 ? 2 : 0;
   }
+  if (await runOfflineCommand(argv, (line) => process.stdout.write(`${line}\n`))) return 0;
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, app: 'cli' });
   await prepareDatabase({ databaseUrl: config.databaseUrl, createIfMissing: config.localMode, logger });

@@ -9,3 +9,4 @@ export type { HeaderField, HeaderSummary } from './read-headers';
 export { decodeEncodedWords } from './encoded-words';
 export { composeDsn } from './dsn';
 export type { DsnInput, DsnRecipient } from './dsn';
+export * from './bounce-parse';
