@@ -26,6 +26,14 @@ const SMTP_CODE = /(?:^|[\s:(])([245]\d\d)(?=[\s-])/;
 const ADDRESS = /<?([A-Za-z0-9._%+=!#$&'*/?^`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?/g;
 const ACTIONS = new Set(['failed', 'delayed', 'delivered', 'relayed', 'expanded']);
 
+/** A header's text whether mailparser gave it as a string or as a structured value. */
+function headerText(mail: ParsedMail, name: string): string {
+  const value = mail.headers.get(name);
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && 'value' in value && typeof value.value === 'string') return value.value;
+  return '';
+}
+
 /** RFC 3464 2.1: blocks of `Name: value` fields separated by empty lines; continuation lines folded. */
 function fieldBlocks(text: string): Map<string, string>[] {
   return text
@@ -197,7 +205,7 @@ export async function parseBounce(raw: Buffer): Promise<ParsedBounce> {
   }
 
   const from = addressesOf(mail.from);
-  const autoSubmitted = String(mail.headers.get('auto-submitted') ?? '').toLowerCase();
+  const autoSubmitted = headerText(mail, 'auto-submitted').toLowerCase();
   const fromDaemon = from.some((a) => /^(mailer-daemon|postmaster|mail-daemon|mailer|mdaemon|daemon|bounce|bounces|nobody)@/i.test(a));
   const text = mail.text ?? '';
   if (status || contentType === 'delivery-status' || fromDaemon || BOUNCE_SUBJECT.test(subject)) {
@@ -208,7 +216,7 @@ export async function parseBounce(raw: Buffer): Promise<ParsedBounce> {
   if (
     autoSubmitted.startsWith('auto-replied') ||
     mail.headers.has('x-autoreply') ||
-    /auto_reply|autoreply/i.test(String(mail.headers.get('precedence') ?? '')) ||
+    /auto_reply|autoreply/i.test(headerText(mail, 'precedence')) ||
     AUTOREPLY_SUBJECT.test(subject)
   ) {
     return { kind: 'autoreply', recipients: [], originalMessageId };
