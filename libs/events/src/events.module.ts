@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BounceMatcherService } from './bounce-matcher.service';
 import { EventsService } from './events.service';
 import { SuppressionsService } from './suppressions.service';
 import { WebhookEndpointsService } from './webhooks/webhook-endpoints.service';
@@ -8,6 +9,7 @@ import { WebhookSenderService } from './webhooks/webhook-sender.service';
 import { WebhookDeliveriesService } from './webhooks/webhook-deliveries.service';
 
 const SERVICES = [
+  BounceMatcherService,
   EventsService,
   SuppressionsService,
   WebhookEndpointsService,

@@ -1,4 +1,5 @@
 export * from './events.service';
+export * from './record-event';
 export * from './suppressions.service';
 export * from './webhooks/signature';
 export * from './webhooks/address-policy';
@@ -7,4 +8,5 @@ export * from './webhooks/webhook-fanout.service';
 export * from './webhooks/webhook-scheduler';
 export * from './webhooks/webhook-sender.service';
 export * from './webhooks/webhook-deliveries.service';
+export * from './bounce-matcher.service';
 export * from './events.module';

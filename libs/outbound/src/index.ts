@@ -1,7 +1,6 @@
 export * from './address-keys';
 export * from './retry-policy';
 export * from './send.types';
-export * from './events';
 export * from './delivery-scheduler';
 export * from './outbound.service';
 export * from './messages.service';

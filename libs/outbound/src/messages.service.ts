@@ -11,7 +11,7 @@ import {
   RecipientStatus,
 } from '@postern/db';
 import { DomainError, ErrorCode, notFound } from '@postern/errors';
-import { recordEvent } from './events';
+import { recordEvent } from '@postern/events';
 
 export interface MessageFilter {
   status?: RecipientStatus;

@@ -8,7 +8,7 @@ import { DomainError, ErrorCode, FieldError } from '@postern/errors';
 import { signDkim } from '@postern/mime';
 import { addressKey, domainKey, domainOf } from './address-keys';
 import { DeliveryScheduler } from './delivery-scheduler';
-import { recordEvent } from './events';
+import { recordEvent } from '@postern/events';
 import { SendRequest, SendResult } from './send.types';
 
 /** How long an Idempotency-Key's first answer is replayed. */

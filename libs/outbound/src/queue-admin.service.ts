@@ -12,7 +12,7 @@ import {
 } from '@postern/db';
 import { notFound } from '@postern/errors';
 import { DeliveryScheduler } from './delivery-scheduler';
-import { recordEvent } from './events';
+import { recordEvent } from '@postern/events';
 
 export interface QueueFilter {
   ids?: string[];

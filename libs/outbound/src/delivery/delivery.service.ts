@@ -8,7 +8,7 @@ import { MtaStsCache, cachingResolver, createResolver } from '@postern/dns';
 import { Logger, Metrics, ROOT_LOGGER } from '@postern/observability';
 import { addressKey, domainOf } from '../address-keys';
 import { DeliveryScheduler } from '../delivery-scheduler';
-import { recordEvent } from '../events';
+import { recordEvent } from '@postern/events';
 import { REPEATED_FAILURE_LIMIT, isHardBounce, nextAttemptDelay } from '../retry-policy';
 import { DirectDelivery, DirectTransport, DirectTransportOptions } from './direct-transport';
 import { DomainLimiter } from './domain-limiter';
