@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { EVENT_TYPES } from './events/dto/event.dto';
+import { WebhookPayloadDto } from './webhooks/dto/webhook-payload.dto';
 
 /** The OpenAPI document of the HTTP API, as served at /docs/openapi.json and committed in openapi/. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -13,9 +15,29 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An admin or account API key' })
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+    extraModels: [WebhookPayloadDto],
   });
+  // OpenAPI 3.1 `webhooks`: what Postern POSTs to webhook endpoints, one entry per event type.
+  document.openapi = '3.1.0';
+  document.webhooks = Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          summary: `${type} (payload version 1)`,
+          description:
+            'Signed per Standard Webhooks: `webhook-id` (the event id, the same on every retry), `webhook-timestamp` and ' +
+            '`webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret). Answer 2xx to ' +
+            'acknowledge; 410 disables the endpoint; anything else is retried.',
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookPayloadDto' } } } },
+          responses: { '200': { description: 'Acknowledged' } },
+        },
+      },
+    ]),
+  );
+  return document;
 }
 
 export function serveOpenApi(app: INestApplication): void {

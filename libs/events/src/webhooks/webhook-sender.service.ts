@@ -20,7 +20,7 @@ export interface WebhookAttemptResult {
 
 /** The JSON body of a webhook (versioned by its type names; documented in the OpenAPI document). */
 export function webhookBody(event: MailEvent): string {
-  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.data });
+  return JSON.stringify({ version: 1, type: event.type, timestamp: event.createdAt.toISOString(), data: event.data });
 }
 
 /** RFC 9110 10.2.3: seconds or an HTTP date. */
