@@ -1,4 +1,4 @@
-import { FindOptionsRelations, FindOptionsWhere, MoreThan, ObjectLiteral, Repository } from 'typeorm';
+import { FindOptionsRelations, FindOptionsWhere, MoreThan, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 
 export interface Page<T> {
   items: T[];
@@ -31,6 +31,22 @@ export async function findPage<T extends ObjectLiteral & { id: string }>(
     take: limit + 1,
     relations,
   });
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? items[items.length - 1].id : null };
+}
+
+/** findPage for a query builder with filters of its own: rows of `alias` after the cursor, by id. */
+export async function pageQuery<T extends ObjectLiteral & { id: string }>(
+  q: SelectQueryBuilder<T>,
+  alias: string,
+  request: PageRequest,
+): Promise<Page<T>> {
+  const limit = Math.min(request.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (request.after) q.andWhere(`${alias}.id > :pageAfter`, { pageAfter: request.after });
+  const rows = await q
+    .orderBy(`${alias}.id`, 'ASC')
+    .take(limit + 1)
+    .getMany();
   const items = rows.slice(0, limit);
   return { items, next: rows.length > limit ? items[items.length - 1].id : null };
 }

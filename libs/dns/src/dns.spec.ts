@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { TestDnsServer, selfSignedCertificate, startDnsServer } from '@postern/testing';
 import { MtaStsCache, mtaStsHostMatches, parseMtaStsPolicy } from './mta-sts';
 import { resolveHostAddresses, resolveMxHosts } from './mx';
-import { DnsError, cachingResolver, createResolver } from './resolver';
+import { DnsError, cachingResolver, classifyDnsError, createResolver } from './resolver';
 
 describe('MX resolution and MTA-STS against a local DNS server', () => {
   let dns: TestDnsServer;
@@ -14,6 +14,8 @@ describe('MX resolution and MTA-STS against a local DNS server', () => {
   let ca: string;
   let policyText = 'version: STSv1\nmode: enforce\nmx: *.mx.sts.test\nmax_age: 600\n';
   let fetches = 0;
+  /** How the policy host answers: the policy, a failure, a redirect, or the wrong media type. */
+  let serve: 'policy' | 'error' | 'redirect' | 'html' = 'policy';
   const resolver = () => createResolver({ servers: dns.servers, timeoutMs: 1000, tries: 1 });
 
   before(async () => {
@@ -32,14 +34,19 @@ describe('MX resolution and MTA-STS against a local DNS server', () => {
       'sts.test': { MX: [{ preference: 10, exchange: 'x.mx.sts.test' }] },
       '_mta-sts.sts.test': { TXT: ['v=STSv1; id=one'] },
       'mta-sts.sts.test': { A: ['127.0.0.1'] },
+      '_mta-sts.kept.test': { TXT: ['v=STSv1; id=k1'] },
+      'mta-sts.kept.test': { A: ['127.0.0.1'] },
+      '_mta-sts.odd.test': { TXT: ['v=STSv1; id=o1'] },
     });
     dns.servfail('broken.test');
-    const cert = await selfSignedCertificate(['mta-sts.sts.test']);
+    const cert = await selfSignedCertificate(['mta-sts.sts.test', 'mta-sts.kept.test', 'mta-sts.odd.test']);
     ca = cert.cert;
-    https = createServer({ key: cert.key, cert: cert.cert }, (_req, res) => {
+    https = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
       fetches++;
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(policyText);
+      assert.equal(req.url, '/.well-known/mta-sts.txt');
+      if (serve === 'error') res.writeHead(500).end();
+      else if (serve === 'redirect') res.writeHead(302, { location: '/elsewhere.txt' }).end();
+      else res.writeHead(200, { 'content-type': serve === 'html' ? 'text/html' : 'text/plain; charset=utf-8' }).end(policyText);
     });
     await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
     httpsPort = (https.address() as AddressInfo).port;
@@ -102,6 +109,36 @@ describe('MX resolution and MTA-STS against a local DNS server', () => {
     await assert.rejects(untrusted.policyFor('sts.test'), /certificate/i);
   });
 
+  it('keeps a cached policy when a refetch fails, until max_age passes (RFC 8461 5.1)', async () => {
+    let clock = 1_000_000;
+    const cache = new MtaStsCache({ resolver: resolver(), port: httpsPort, ca, now: () => clock });
+    policyText = 'version: STSv1\nmode: enforce\nmx: mx.kept.test\nmax_age: 100\n';
+    serve = 'policy';
+    const before = fetches;
+    assert.equal((await cache.policyFor('kept.test'))?.id, 'k1');
+    dns.set('_mta-sts.kept.test', { TXT: ['v=STSv1; id=k2'] });
+    serve = 'error';
+    assert.deepEqual(await cache.policyFor('kept.test'), { id: 'k1', mode: 'enforce', mx: ['mx.kept.test'], maxAge: 100 });
+    assert.equal(fetches, before + 2, 'the new id was tried');
+    clock += 101_000;
+    await assert.rejects(cache.policyFor('kept.test'), /HTTP 500/);
+    serve = 'policy';
+  });
+
+  it('refuses redirects and policies not served as text/plain (RFC 8461 3.3)', async () => {
+    // lookupAddress stands in for the DNS lookup of mta-sts.odd.test, which has no A record.
+    const looked: string[] = [];
+    const lookupAddress = (host: string) => (looked.push(host), Promise.resolve('127.0.0.1'));
+    const cache = () => new MtaStsCache({ resolver: resolver(), port: httpsPort, ca, lookupAddress });
+    serve = 'redirect';
+    await assert.rejects(cache().policyFor('odd.test'), /HTTP 302/);
+    serve = 'html';
+    await assert.rejects(cache().policyFor('odd.test'), /text\/html, not text\/plain/);
+    serve = 'policy';
+    assert.equal((await cache().policyFor('odd.test'))?.id, 'o1');
+    assert.deepEqual(looked, ['mta-sts.odd.test', 'mta-sts.odd.test', 'mta-sts.odd.test']);
+  });
+
   it('matches MX hosts by the RFC 8461 4.1 wildcard rule', () => {
     const policy = parseMtaStsPolicy('version: STSv1\nmode: enforce\nmx: *.example.com\nmx: mail.example.net\nmax_age: 86400\n');
     assert.equal(mtaStsHostMatches(policy, 'mx1.example.com'), true);
@@ -127,5 +164,22 @@ describe('cachingResolver', () => {
     await resolver.resolveMx('cached.test');
     assert.equal(dns.queries.length, 3);
     await dns.close();
+  });
+});
+
+describe('classifyDnsError', () => {
+  it('makes ENOTFOUND nxdomain, ENODATA nodata and every other failure temporary', () => {
+    const kinds = ['ENOTFOUND', 'ENODATA', 'ESERVFAIL', 'ETIMEOUT', 'ECONNREFUSED', undefined].map((code) => {
+      const e = classifyDnsError(Object.assign(new Error('x'), { code }), 'example.test');
+      return [e.kind, e.code, e.domain];
+    });
+    assert.deepEqual(kinds, [
+      ['nxdomain', 'ENOTFOUND', 'example.test'],
+      ['nodata', 'ENODATA', 'example.test'],
+      ['temporary', 'ESERVFAIL', 'example.test'],
+      ['temporary', 'ETIMEOUT', 'example.test'],
+      ['temporary', 'ECONNREFUSED', 'example.test'],
+      ['temporary', 'EUNKNOWN', 'example.test'],
+    ]);
   });
 });

@@ -18,6 +18,8 @@ export interface MtaStsFetchOptions {
   /** Extra trusted CA certificates for the policy host. */
   ca?: string | Buffer;
   timeoutMs?: number;
+  /** The address to connect to for `mta-sts.<domain>`; default: the first A/AAAA from `resolver`, not the OS. */
+  lookupAddress?: (host: string) => Promise<string>;
 }
 
 /** RFC 8461 3.3: the policy is at most 64 KB. */
@@ -28,7 +30,8 @@ export function parseMtaStsPolicy(text: string, id = ''): MtaStsPolicy {
   const fields = new Map<string, string[]>();
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === '') continue;
-    const match = /^([A-Za-z0-9_]+):[ \t]*(.*?)[ \t]*$/.exec(line);
+    // sts-policy-field-name = ALPHA *31(ALPHA / DIGIT / "_" / "-" / "."); unknown fields are ignored.
+    const match = /^([A-Za-z][A-Za-z0-9_.-]{0,31}):[ \t]*(.*?)[ \t]*$/.exec(line);
     if (!match) throw new Error(`invalid MTA-STS policy line '${line}'`);
     fields.set(match[1], [...(fields.get(match[1]) ?? []), match[2]]);
   }
@@ -70,7 +73,7 @@ async function policyId(resolver: DnsResolver, domain: string): Promise<string |
 /** RFC 8461 3.3: HTTPS GET, certificate valid for the policy host, no redirects, text/plain. */
 async function fetchPolicy(domain: string, id: string, options: MtaStsFetchOptions): Promise<MtaStsPolicy> {
   const host = `mta-sts.${domain}`;
-  const [address] = await resolveHostAddresses(options.resolver, host);
+  const address = options.lookupAddress ? await options.lookupAddress(host) : (await resolveHostAddresses(options.resolver, host))[0];
   if (!address) throw new Error(`${host} has no address`);
   const text = await new Promise<string>((resolve, reject) => {
     const req = request(

@@ -6,6 +6,7 @@ export interface DnsResolver {
   resolve4(name: string): Promise<string[]>;
   resolve6(name: string): Promise<string[]>;
   resolveTxt(name: string): Promise<string[][]>;
+  resolveCname?(name: string): Promise<string[]>;
 }
 
 export function createResolver(options: { servers?: string[]; timeoutMs?: number; tries?: number } = {}): DnsResolver {

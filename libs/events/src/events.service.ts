@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MailEvent, MailEventType, Page, PageRequest } from '@postern/db';
+import { MailEvent, MailEventType, Page, PageRequest, pageQuery } from '@postern/db';
 
 export interface EventFilter {
   type?: MailEventType;
@@ -17,20 +17,13 @@ export class EventsService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   async list(accountId: string, filter: EventFilter, page: PageRequest): Promise<Page<MailEvent>> {
-    const limit = Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const q = this.db.getRepository(MailEvent).createQueryBuilder('e').where('e.account_id = :accountId', { accountId });
-    if (page.after) q.andWhere('e.id > :after', { after: page.after });
     if (filter.type) q.andWhere('e.type = :type', { type: filter.type });
     if (filter.messageId) q.andWhere('e.message_id = :messageId', { messageId: filter.messageId });
     if (filter.recipient) q.andWhere("lower(e.data->>'recipient') = lower(:recipient)", { recipient: filter.recipient });
     if (filter.tag) q.andWhere("e.data->'tags' ? :tag", { tag: filter.tag });
     if (filter.since) q.andWhere('e.created_at >= :since', { since: filter.since });
     if (filter.until) q.andWhere('e.created_at < :until', { until: filter.until });
-    const rows = await q
-      .orderBy('e.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const items = rows.slice(0, limit);
-    return { items, next: rows.length > limit ? items[items.length - 1].id : null };
+    return pageQuery(q, 'e', page);
   }
 }

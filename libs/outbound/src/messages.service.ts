@@ -1,15 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import {
-  DEFAULT_PAGE_SIZE,
-  DeliveryAttempt,
-  MAX_PAGE_SIZE,
-  OutboundMessage,
-  Page,
-  PageRequest,
-  QueuedRecipient,
-  RecipientStatus,
-} from '@postern/db';
+import { DeliveryAttempt, OutboundMessage, Page, PageRequest, QueuedRecipient, RecipientStatus, pageQuery } from '@postern/db';
 import { DomainError, ErrorCode, notFound } from '@postern/errors';
 import { recordEvent } from '@postern/events';
 
@@ -44,9 +35,7 @@ export class MessagesService {
   }
 
   async list(accountId: string, filter: MessageFilter, page: PageRequest): Promise<Page<MessageView>> {
-    const limit = Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const q = this.db.getRepository(OutboundMessage).createQueryBuilder('m').where('m.account_id = :accountId', { accountId });
-    if (page.after) q.andWhere('m.id > :after', { after: page.after });
     if (filter.tag) q.andWhere(':tag = ANY(m.tags)', { tag: filter.tag });
     if (filter.since) q.andWhere('m.created_at >= :since', { since: filter.since });
     if (filter.until) q.andWhere('m.created_at < :until', { until: filter.until });
@@ -59,12 +48,8 @@ export class MessagesService {
         recipient: filter.recipient,
       });
     }
-    const rows = await q
-      .orderBy('m.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const items = await this.withRecipients(rows.slice(0, limit));
-    return { items, next: rows.length > limit ? items[items.length - 1].message.id : null };
+    const messages = await pageQuery(q, 'm', page);
+    return { items: await this.withRecipients(messages.items), next: messages.next };
   }
 
   /** Cancels a recipient that is queued or held and not being delivered at this moment. */

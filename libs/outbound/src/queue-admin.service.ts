@@ -1,15 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
-import {
-  DEFAULT_PAGE_SIZE,
-  HoldRule,
-  MAX_PAGE_SIZE,
-  OutboundMessage,
-  Page,
-  PageRequest,
-  QueuedRecipient,
-  RecipientStatus,
-} from '@postern/db';
+import { HoldRule, OutboundMessage, Page, PageRequest, QueuedRecipient, RecipientStatus, pageQuery } from '@postern/db';
 import { notFound } from '@postern/errors';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { recordEvent } from '@postern/events';
@@ -144,13 +135,6 @@ export class QueueAdminService {
     q: SelectQueryBuilder<QueuedRecipient>,
     page: PageRequest,
   ): Promise<Page<QueuedRecipient & { message: OutboundMessage }>> {
-    const limit = Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    if (page.after) q.andWhere('r.id > :after', { after: page.after });
-    const rows = (await q
-      .orderBy('r.id', 'ASC')
-      .take(limit + 1)
-      .getMany()) as (QueuedRecipient & { message: OutboundMessage })[];
-    const items = rows.slice(0, limit);
-    return { items, next: rows.length > limit ? items[items.length - 1].id : null };
+    return (await pageQuery(q, 'r', page)) as Page<QueuedRecipient & { message: OutboundMessage }>;
   }
 }

@@ -1,13 +1,16 @@
-import { createSocket } from 'node:dgram';
-import { AddressInfo, createServer, Socket } from 'node:net';
+import { createSocket, Socket as Socket4 } from 'node:dgram';
+import { AddressInfo, Server, createServer, Socket } from 'node:net';
 import * as packet from 'dns-packet';
 
 export interface DnsRecordSet {
   A?: string[];
   AAAA?: string[];
+  /** An exchange of '.' publishes a null MX (RFC 7505). */
   MX?: { preference: number; exchange: string }[];
+  /** Values longer than 255 bytes are served as several character-strings of one record. */
   TXT?: string[];
   CNAME?: string;
+  TLSA?: never;
 }
 
 export interface TestDnsServer {
@@ -22,6 +25,11 @@ export interface TestDnsServer {
   close(): Promise<void>;
 }
 
+const TTL = 60;
+// RFC 1035 4.1.1 RCODE values, carried in the low four bits of the header flags.
+const RCODE = { FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3 } as const;
+const TRUNCATED = 1 << 9;
+
 const norm = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
 /** TXT character-strings are at most 255 bytes (RFC 1035 3.3.14); long values (DKIM keys) are split. */
@@ -32,71 +40,128 @@ function txtStrings(value: string): Buffer[] {
   return parts.length ? parts : [Buffer.alloc(0)];
 }
 
+function recordsOfType(name: string, type: string, records: DnsRecordSet | undefined): packet.Answer[] {
+  switch (type) {
+    case 'A':
+      return (records?.A ?? []).map((data) => ({ type: 'A', name, ttl: TTL, data }));
+    case 'AAAA':
+      return (records?.AAAA ?? []).map((data) => ({ type: 'AAAA', name, ttl: TTL, data }));
+    case 'MX':
+      // RFC 7505 3: the null MX is preference 0 with the root (empty) exchange.
+      return (records?.MX ?? []).map((mx) => ({
+        type: 'MX',
+        name,
+        ttl: TTL,
+        data: { preference: mx.preference, exchange: mx.exchange === '.' ? '' : norm(mx.exchange) },
+      }));
+    case 'TXT':
+      return (records?.TXT ?? []).map((t) => ({ type: 'TXT', name, ttl: TTL, data: txtStrings(t) }));
+    case 'CNAME':
+      return records?.CNAME ? [{ type: 'CNAME', name, ttl: TTL, data: norm(records.CNAME) }] : [];
+    default:
+      return [];
+  }
+}
+
+/** Binds UDP to an ephemeral port and TCP to the same one, trying again when TCP finds it taken. */
+async function bindSamePort(tcp: Server): Promise<Socket4> {
+  for (let attempt = 0; ; attempt++) {
+    const udp = createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(udp.address().port, '127.0.0.1', () => {
+          tcp.off('error', reject);
+          resolve();
+        });
+      });
+      return udp;
+    } catch (err) {
+      udp.close();
+      if (attempt >= 10) throw err;
+    }
+  }
+}
+
 /**
  * An authoritative DNS server for tests on 127.0.0.1 (UDP and TCP on one ephemeral port).
  * Unknown names (with nothing below them) answer NXDOMAIN; known names without the asked
- * type answer NOERROR with no answers and an SOA (NODATA), as real servers do.
+ * type answer NOERROR with no answers and an SOA (NODATA, RFC 2308 2.2), as real servers do.
  */
 export async function startDnsServer(initial: Record<string, DnsRecordSet> = {}): Promise<TestDnsServer> {
   const zone = new Map<string, DnsRecordSet>(Object.entries(initial).map(([k, v]) => [norm(k), v]));
   const failing = new Set<string>();
   const queries: { name: string; type: string }[] = [];
 
-  function answer(query: packet.Packet): Buffer {
-    const question = query.questions?.[0];
-    const base = {
-      id: query.id,
-      type: 'response' as const,
-      flags: packet.AUTHORITATIVE_ANSWER | packet.RECURSION_DESIRED,
-      questions: query.questions,
-    };
-    if (!question) return packet.encode({ ...base, flags: base.flags | 1 });
-    const name = norm(question.name);
-    queries.push({ name, type: question.type });
-    if (failing.has(name)) return packet.encode({ ...base, flags: base.flags | 2 }); // SERVFAIL
-    const records = zone.get(name);
-    const exists = records !== undefined || [...zone.keys()].some((k) => k.endsWith(`.${name}`));
-    const soa: packet.Answer = {
+  // RFC 8020: a name exists when it has records or any name below it does (empty non-terminal).
+  const exists = (name: string) => zone.has(name) || [...zone.keys()].some((k) => k.endsWith(`.${name}`));
+
+  function soa(name: string): packet.Answer {
+    const labels = name.split('.');
+    return {
       type: 'SOA',
-      name: name.split('.').slice(-1)[0] || name,
-      ttl: 60,
-      data: { mname: 'ns.test', rname: 'hostmaster.test', serial: 1, refresh: 60, retry: 60, expire: 60, minimum: 60 },
+      name: labels.slice(-2).join('.'),
+      ttl: TTL,
+      data: { mname: 'ns.test', rname: 'hostmaster.test', serial: 1, refresh: 60, retry: 60, expire: 60, minimum: TTL },
     };
-    if (!exists) return packet.encode({ ...base, flags: base.flags | 3, authorities: [soa] }); // NXDOMAIN
-    const answers: packet.Answer[] = [];
-    const ttl = 60;
-    if (records?.CNAME && question.type !== 'CNAME') {
-      answers.push({ type: 'CNAME', name: question.name, ttl, data: records.CNAME });
-    }
-    const type = question.type as string;
-    if (type === 'A') for (const a of records?.A ?? []) answers.push({ type: 'A', name: question.name, ttl, data: a });
-    if (type === 'AAAA') for (const a of records?.AAAA ?? []) answers.push({ type: 'AAAA', name: question.name, ttl, data: a });
-    if (type === 'MX') {
-      for (const mx of records?.MX ?? []) {
-        answers.push({
-          type: 'MX',
-          name: question.name,
-          ttl,
-          data: { preference: mx.preference, exchange: mx.exchange === '.' ? '' : mx.exchange },
-        });
-      }
-    }
-    if (type === 'TXT') for (const t of records?.TXT ?? []) answers.push({ type: 'TXT', name: question.name, ttl, data: txtStrings(t) });
-    if (type === 'CNAME' && records?.CNAME) answers.push({ type: 'CNAME', name: question.name, ttl, data: records.CNAME });
-    return packet.encode({ ...base, answers, authorities: answers.length ? [] : [soa] });
   }
 
-  const udp = createSocket('udp4');
-  udp.on('message', (msg, rinfo) => {
-    try {
-      udp.send(answer(packet.decode(msg)), rinfo.port, rinfo.address);
-    } catch {
-      // a malformed query gets no answer, like a real server under garbage
-    }
-  });
-  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-  const port = udp.address().port;
+  function answer(query: packet.Packet): packet.Packet {
+    const question = query.questions?.[0];
+    // RFC 1035 4.1.1: copy the id and RD; we are authoritative and do not recurse.
+    const rd = (query.flags ?? 0) & packet.RECURSION_DESIRED;
+    const reply = (rcode: number, answers: packet.Answer[] = [], authorities: packet.Answer[] = []): packet.Packet => ({
+      id: query.id,
+      type: 'response',
+      flags: packet.AUTHORITATIVE_ANSWER | rd | rcode,
+      questions: query.questions,
+      answers,
+      authorities,
+    });
+    if (!question) return reply(RCODE.FORMERR);
+    const asked = norm(question.name);
+    queries.push({ name: asked, type: question.type });
 
+    // RFC 1034 4.3.2: follow CNAMEs inside our zone, answering the chain and the target's records.
+    const answers: packet.Answer[] = [];
+    let name = asked;
+    for (let hops = 0; hops < 8; hops++) {
+      if (failing.has(name)) return reply(RCODE.SERVFAIL);
+      if (!exists(name)) return answers.length ? reply(0, answers, [soa(name)]) : reply(RCODE.NXDOMAIN, [], [soa(name)]);
+      const records = zone.get(name);
+      if (records?.CNAME && question.type !== 'CNAME') {
+        answers.push(...recordsOfType(name, 'CNAME', records));
+        name = norm(records.CNAME);
+        continue;
+      }
+      answers.push(...recordsOfType(name, question.type, records));
+      break;
+    }
+    const final = answers.length > 0 && answers[answers.length - 1].type === question.type;
+    return reply(0, answers, final ? [] : [soa(name)]);
+  }
+
+  function onDatagram(udp: Socket4, msg: Buffer, rinfo: { port: number; address: string }) {
+    let query: packet.Packet;
+    try {
+      query = packet.decode(msg);
+    } catch {
+      return; // a malformed query gets no answer, like a real server under garbage
+    }
+    const response = answer(query);
+    let bytes = packet.encode(response);
+    // RFC 1035 4.2.1: UDP answers are at most 512 bytes unless the client offered a larger
+    // EDNS buffer (RFC 6891 6.2.5); a longer one is sent empty with TC set, so the client retries over TCP.
+    const opt = query.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
+    const limit = Math.max(512, opt?.udpPayloadSize ?? 512);
+    if (bytes.length > limit) {
+      bytes = packet.encode({ ...response, flags: (response.flags ?? 0) | TRUNCATED, answers: [], authorities: [] });
+    }
+    udp.send(bytes, rinfo.port, rinfo.address);
+  }
+
+  // RFC 1035 4.2.2: over TCP each message is prefixed with its two-byte length.
   const sockets = new Set<Socket>();
   const tcp = createServer((socket) => {
     sockets.add(socket);
@@ -107,8 +172,15 @@ export async function startDnsServer(initial: Record<string, DnsRecordSet> = {})
       buffer = Buffer.concat([buffer, chunk]);
       while (buffer.length >= 2 && buffer.length >= 2 + buffer.readUInt16BE(0)) {
         const length = buffer.readUInt16BE(0);
-        const reply = answer(packet.decode(buffer.subarray(2, 2 + length)));
+        const message = buffer.subarray(2, 2 + length);
         buffer = buffer.subarray(2 + length);
+        let reply: Buffer;
+        try {
+          reply = packet.encode(answer(packet.decode(message)));
+        } catch {
+          socket.destroy();
+          return;
+        }
         const framed = Buffer.alloc(2 + reply.length);
         framed.writeUInt16BE(reply.length, 0);
         reply.copy(framed, 2);
@@ -116,13 +188,12 @@ export async function startDnsServer(initial: Record<string, DnsRecordSet> = {})
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, '127.0.0.1', resolve);
-  });
+  const udp = await bindSamePort(tcp);
+  udp.on('message', (msg, rinfo) => onDatagram(udp, msg, rinfo));
+  const port = (tcp.address() as AddressInfo).port;
 
   return {
-    port: (tcp.address() as AddressInfo).port,
+    port,
     servers: [`127.0.0.1:${port}`],
     queries,
     set: (name, records) => void zone.set(norm(name), records),
