@@ -76,8 +76,10 @@ describe('webhooks: signed deliveries of every outcome', () => {
     const tampered = hook.body.replace('"42"', '"43"');
     assert.throws(() => new Webhook(secret).verify(tampered, hook.headers as Record<string, string>));
 
-    const deliveries = await call('GET', `/v1/webhook-deliveries?endpoint=${endpoint.body.id}&status=succeeded`);
-    assert.ok(deliveries.body.items.length >= 1);
+    const deliveries = await call('GET', `/v1/webhook-deliveries?endpoint=${endpoint.body.id}&status=succeeded&message=${sent.body.id}`);
+    assert.equal(deliveries.body.items.length, 1, 'one delivery for this message');
+    const future = await call('GET', `/v1/webhook-deliveries?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    assert.deepEqual(future.body.items, []);
     const one = await call('GET', `/v1/webhook-deliveries/${deliveries.body.items[0].id}`);
     assert.equal(one.body.attemptLog[0].status, 200);
   });

@@ -129,7 +129,14 @@ export class WebhooksController {
   async listDeliveries(@CurrentPrincipal() principal: Principal, @Query() query: WebhookDeliveryQueryDto) {
     const page = await this.deliveries.list(
       principal.accountId!,
-      { endpointId: query.endpoint, status: query.status, eventType: query.eventType },
+      {
+        endpointId: query.endpoint,
+        status: query.status,
+        eventType: query.eventType,
+        messageId: query.message,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+      },
       query,
     );
     return mapPage(page, (d) => WebhookDeliveryDto.from(d));

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, FindOptionsWhere, In } from 'typeorm';
-import { Page, PageRequest, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, findPage } from '@postern/db';
+import { DataSource, In } from 'typeorm';
+import { Page, PageRequest, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, pageQuery } from '@postern/db';
 import { notFound } from '@postern/errors';
 
 /** An account's webhook deliveries and their attempts. */
@@ -10,14 +10,18 @@ export class WebhookDeliveriesService {
 
   list(
     accountId: string,
-    filter: { endpointId?: string; status?: WebhookDeliveryStatus; eventType?: string },
+    filter: { endpointId?: string; status?: WebhookDeliveryStatus; eventType?: string; messageId?: string; since?: Date; until?: Date },
     page: PageRequest,
   ): Promise<Page<WebhookDelivery>> {
-    const where: FindOptionsWhere<WebhookDelivery> = { accountId };
-    if (filter.endpointId) where.endpointId = filter.endpointId;
-    if (filter.status) where.status = filter.status;
-    if (filter.eventType) where.eventType = filter.eventType as WebhookDelivery['eventType'];
-    return findPage(this.db.getRepository(WebhookDelivery), where, page);
+    const q = this.db.getRepository(WebhookDelivery).createQueryBuilder('d').where('d.account_id = :accountId', { accountId });
+    if (filter.endpointId) q.andWhere('d.endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    if (filter.status) q.andWhere('d.status = :status', { status: filter.status });
+    if (filter.eventType) q.andWhere('d.event_type = :eventType', { eventType: filter.eventType });
+    if (filter.messageId)
+      q.andWhere('d.event_id IN (SELECT id FROM events WHERE message_id = :messageId)', { messageId: filter.messageId });
+    if (filter.since) q.andWhere('d.created_at >= :since', { since: filter.since });
+    if (filter.until) q.andWhere('d.created_at < :until', { until: filter.until });
+    return pageQuery(q, 'd', page);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { MailEventType, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from '@postern/db';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { EVENT_TYPES } from '../../events/dto/event.dto';
@@ -136,6 +136,21 @@ export class WebhookDeliveryQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(EVENT_TYPES)
   eventType?: MailEventType;
+
+  @ApiPropertyOptional({ description: 'Only deliveries of events of this message (id)', example: EXAMPLE_ID })
+  @IsOptional()
+  @IsUUID()
+  message?: string;
+
+  @ApiPropertyOptional({ description: 'Created at or after this time (ISO 8601)', example: '2026-11-22T00:00:00Z' })
+  @IsOptional()
+  @IsDateString()
+  since?: string;
+
+  @ApiPropertyOptional({ description: 'Created before this time (ISO 8601)', example: '2026-11-23T00:00:00Z' })
+  @IsOptional()
+  @IsDateString()
+  until?: string;
 }
 
 export class WebhookDeliveryActionDto {
