@@ -25,4 +25,11 @@ describe('ScramClient', () => {
     client.first();
     assert.throws(() => client.final('r=xyz,s=QSXCR+Q6sek8bf92,i=4096'), /nonce/);
   });
+
+  it('refuses a server-first-message with a mandatory extension or an error', () => {
+    const client = new ScramClient('sha256', 'user', 'pencil', 'abc');
+    client.first();
+    assert.throws(() => client.final('m=ext,r=abcdef,s=QSXCR+Q6sek8bf92,i=4096'), /extension/);
+    assert.throws(() => client.final('e=other-error'), /other-error/);
+  });
 });

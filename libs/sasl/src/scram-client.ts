@@ -42,6 +42,8 @@ export class ScramClient {
   final(serverFirst: string): string {
     const attrs = attributes(serverFirst);
     if (attrs.has('e')) throw new Error(`SCRAM server error: ${attrs.get('e')}`);
+    // RFC 5802 5.1: a mandatory extension ("m=") the client does not know must end the exchange.
+    if (serverFirst.startsWith('m=')) throw new Error('SCRAM server requires an unsupported extension');
     const nonce = attrs.get('r');
     const salt = attrs.get('s');
     const iterations = Number(attrs.get('i'));

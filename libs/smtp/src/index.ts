@@ -1,4 +1,12 @@
-export * from './reply-reader';
-export * from './smtp-client';
+export { ReplyReader, parseEnhancedCode } from './reply-reader';
+export type { SmtpReply } from './reply-reader';
+export { SmtpClientError } from './errors';
+export type { SmtpStage } from './errors';
+export { noExtensions, parseExtensions } from './extensions';
+export type { SmtpExtensions } from './extensions';
+export { dotStuff, mailParameters, xtext } from './envelope';
+export type { SmtpTlsInfo } from './transport';
+export { connectSmtp } from './smtp-client';
+export type { SmtpConnectOptions, SmtpRecipientResult, SmtpSession, SmtpTransaction, SmtpTransactionResult } from './smtp-client';
 export { chooseMechanism } from './auth';
 export * from './socks5';

@@ -1,251 +1,278 @@
 import assert from 'node:assert/strict';
-import { AddressInfo, Server, Socket, createServer } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { SMTPServer } from 'smtp-server';
-import { selfSignedCertificate } from '@postern/testing';
-import { SmtpClientError, connectSmtp, dotStuff } from './smtp-client';
-
-/** A scripted SMTP peer over a raw socket: records every chunk it receives and answers from `respond`. */
-async function rawPeer(
-  greeting: string,
-  respond: (line: string, session: { lines: string[] }) => string | null,
-): Promise<{ port: number; chunks: string[]; close(): Promise<void> }> {
-  const chunks: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    const session = { lines: [] as string[] };
-    let buffer = '';
-    let inData = false;
-    if (greeting) socket.write(`${greeting}\r\n`);
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk.toString('latin1'));
-      buffer += chunk.toString('latin1');
-      let i: number;
-      while ((i = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        if (inData) {
-          if (line === '.') {
-            inData = false;
-            socket.write('250 2.0.0 accepted\r\n');
-          }
-          continue;
-        }
-        session.lines.push(line);
-        const reply = respond(line, session);
-        if (reply === null) continue;
-        socket.write(`${reply}\r\n`);
-        if (reply.startsWith('354')) inData = true;
-      }
-    });
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    chunks,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { after, describe, it } from 'node:test';
+import { deriveScramSecret, scramServerSignature, verifyScramClientProof } from '@postern/sasl';
+import { ScriptedSmtpPeer, freePort, selfSignedCertificate, startScriptedSmtpPeer } from '@postern/testing';
+import { SmtpClientError } from './errors';
+import { connectSmtp } from './smtp-client';
 
 const base = { host: 'localhost', localHostname: 'client.test', tlsMode: 'none' as const };
-const message = Buffer.from('Subject: t\r\n\r\n.leading dot\r\nbody\r\n');
+const message = Buffer.from('Subject: t\r\n\r\n.leading dot\r\nbody');
+const peers: ScriptedSmtpPeer[] = [];
+
+async function peer(options: Parameters<typeof startScriptedSmtpPeer>[0]): Promise<ScriptedSmtpPeer> {
+  const p = await startScriptedSmtpPeer(options);
+  peers.push(p);
+  return p;
+}
+
+/** A peer answering EHLO with `extensions`, MAIL/RCPT with 250 unless `replies` says otherwise. */
+const script =
+  (extensions: string[], replies: Record<string, string> = {}) =>
+  (line: string): string | null => {
+    if (line in replies) return replies[line];
+    if (line.startsWith('EHLO'))
+      return ['250-peer.test', ...extensions].map((e, i, all) => `${i === all.length - 1 ? e.replace('250-', '250 ') : e}`).join('\r\n');
+    if (line.startsWith('MAIL') || line.startsWith('RCPT') || line === 'RSET') return '250 2.0.0 ok';
+    if (line === 'DATA') return '354 go on';
+    if (line === 'QUIT') return '221 2.0.0 bye';
+    return '502 5.5.1 unknown';
+  };
+const ext = (...names: string[]) => names.map((n) => `250-${n}`);
+
+const isClientError = (check: (err: SmtpClientError) => void) => (err: unknown) => {
+  assert.ok(err instanceof SmtpClientError, String(err));
+  check(err);
+  return true;
+};
+
+after(() => Promise.all(peers.map((p) => p.close())));
 
 describe('SMTP client against a scripted peer', () => {
   it('pipelines MAIL, every RCPT and DATA in one write and maps each reply to its recipient (RFC 2920)', async () => {
-    const peer = await rawPeer('220 peer ESMTP', (line) => {
-      if (line.startsWith('EHLO'))
-        return '250-peer\r\n250-PIPELINING\r\n250-SIZE 1000000\r\n250-ENHANCEDSTATUSCODES\r\n250 LIMITS RCPTMAX=3';
-      if (line.startsWith('MAIL')) return '250 2.1.0 ok';
-      if (line === 'RCPT TO:<b@x.test>') return '550 5.1.1 no such user';
-      if (line.startsWith('RCPT')) return '250 2.1.5 ok';
-      if (line === 'DATA') return '354 go on';
-      if (line === 'QUIT') return '221 bye';
-      return '502 5.5.1 unknown';
+    const p = await peer({
+      greeting: '220 peer.test ESMTP',
+      respond: script(ext('PIPELINING', 'SIZE 1000000', 'ENHANCEDSTATUSCODES', 'LIMITS RCPTMAX=3'), {
+        'RCPT TO:<b@x.test>': '550 5.1.1 no such user',
+      }),
     });
-    const session = await connectSmtp({ ...base, port: peer.port });
-    assert.equal(session.extensions.rcptMax, 3);
-    assert.equal(session.extensions.size, 1000000);
+    const session = await connectSmtp({ ...base, port: p.port });
+    assert.deepEqual([session.extensions.rcptMax, session.extensions.size, session.greeting.text], [3, 1000000, 'peer.test ESMTP']);
     const result = await session.send({ mailFrom: 'from@x.test', recipients: ['a@x.test', 'b@x.test', 'c@x.test'], data: message });
     await session.quit();
-    await peer.close();
-    assert.ok(
-      peer.chunks.some(
-        (c) =>
-          c ===
-          `MAIL FROM:<from@x.test> SIZE=${message.length}\r\nRCPT TO:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nRCPT TO:<c@x.test>\r\nDATA\r\n`,
-      ),
-      `one chunk for the whole envelope: ${JSON.stringify(peer.chunks)}`,
-    );
+    const envelope = `MAIL FROM:<from@x.test> SIZE=${message.length}\r\nRCPT TO:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nRCPT TO:<c@x.test>\r\nDATA\r\n`;
+    assert.ok(p.chunks.includes(envelope), `one chunk for the whole envelope: ${JSON.stringify(p.chunks)}`);
     assert.deepEqual(
       result.recipients.map((r) => [r.address, r.accepted, r.reply.code, r.reply.enhanced]),
       [
-        ['a@x.test', true, 250, '2.1.5'],
+        ['a@x.test', true, 250, '2.0.0'],
         ['b@x.test', false, 550, '5.1.1'],
-        ['c@x.test', true, 250, '2.1.5'],
+        ['c@x.test', true, 250, '2.0.0'],
+      ],
+    );
+    assert.deepEqual(result.data, { code: 250, enhanced: '2.0.0', text: 'accepted' });
+    assert.ok(p.received().includes(`${envelope}Subject: t\r\n\r\n..leading dot\r\nbody\r\n.\r\nQUIT\r\n`), p.received());
+  });
+
+  it('without PIPELINING sends one command at a time and records a 452 on the third RCPT', async () => {
+    const p = await peer({ greeting: '220 peer.test', respond: script([], { 'RCPT TO:<c@x.test>': '452 4.5.3 too many recipients' }) });
+    const session = await connectSmtp({ ...base, port: p.port });
+    const result = await session.send({ mailFrom: 'f@x.test', recipients: ['a@x.test', 'b@x.test', 'c@x.test'], data: message });
+    await session.quit();
+    assert.deepEqual(
+      result.recipients.map((r) => [r.accepted, r.reply.code]),
+      [
+        [true, 250],
+        [true, 250],
+        [false, 452],
       ],
     );
     assert.equal(result.data?.code, 250);
-    assert.ok(peer.chunks.join('').includes('\r\n..leading dot\r\nbody\r\n.\r\n'), 'dot-stuffed, ended with CRLF.CRLF');
+    assert.deepEqual(p.chunks.slice(1, 6), [
+      'MAIL FROM:<f@x.test>\r\n',
+      'RCPT TO:<a@x.test>\r\n',
+      'RCPT TO:<b@x.test>\r\n',
+      'RCPT TO:<c@x.test>\r\n',
+      'DATA\r\n',
+    ]);
   });
 
-  it('reports a 421 greeting as a temporary error carrying the reply', async () => {
-    const peer = await rawPeer('421 4.3.2 too busy', () => null);
-    await assert.rejects(connectSmtp({ ...base, port: peer.port }), (err: unknown) => {
-      assert.ok(err instanceof SmtpClientError);
-      assert.equal(err.stage, 'greeting');
-      assert.equal(err.temporary, true);
-      assert.equal(err.reply?.code, 421);
-      return true;
+  it('a 4xx to MAIL refuses every recipient with that reply, sends no RCPT, and the next transaction starts with RSET', async () => {
+    let mails = 0;
+    const p = await peer({
+      greeting: '220 peer.test',
+      respond: (line) => (line.startsWith('MAIL') && mails++ === 0 ? '451 4.3.0 try again later' : script([])(line)),
     });
-    await peer.close();
-  });
-
-  it('times out on a peer that stalls, with a temporary error', async () => {
-    const peer = await rawPeer('220 peer', (line) => (line.startsWith('EHLO') ? '250 peer' : null));
-    const session = await connectSmtp({ ...base, port: peer.port, timeouts: { commandMs: 300 } });
-    const started = Date.now();
-    await assert.rejects(session.send({ mailFrom: 'a@x.test', recipients: ['b@x.test'], data: message }), (err: unknown) => {
-      assert.ok(err instanceof SmtpClientError);
-      assert.equal(err.code, 'ETIMEDOUT');
-      assert.equal(err.temporary, true);
-      return true;
-    });
-    assert.ok(Date.now() - started < 3000);
-    session.close();
-    await peer.close();
-  });
-
-  it('refuses without sending when the message exceeds SIZE or REQUIRETLS is not available', async () => {
-    const peer = await rawPeer('220 peer', (line) =>
-      line.startsWith('EHLO') ? '250-peer\r\n250 SIZE 10' : line === 'QUIT' ? '221 bye' : '250 ok',
+    const session = await connectSmtp({ ...base, port: p.port });
+    const first = await session.send({ mailFrom: 'f@x.test', recipients: ['a@x.test', 'b@x.test'], data: message });
+    assert.equal(first.data, null);
+    assert.deepEqual(
+      first.recipients.map((r) => [r.accepted, r.reply.code, r.reply.enhanced]),
+      [
+        [false, 451, '4.3.0'],
+        [false, 451, '4.3.0'],
+      ],
     );
-    const session = await connectSmtp({ ...base, port: peer.port });
-    const big = await session.send({ mailFrom: 'a@x.test', recipients: ['b@x.test'], data: message });
-    assert.deepEqual([big.mail.code, big.mail.enhanced, big.recipients[0].accepted], [552, '5.3.4', false]);
-    const tls = await session.send({ mailFrom: 'a@x.test', recipients: ['b@x.test'], data: Buffer.from('x\r\n'), requireTls: true });
-    assert.deepEqual([tls.mail.code, tls.mail.enhanced], [550, '5.7.30']);
+    const second = await session.send({ mailFrom: 'f@x.test', recipients: ['a@x.test'], data: message });
     await session.quit();
-    await peer.close();
-    assert.ok(!peer.chunks.join('').includes('MAIL FROM'), 'nothing was sent');
+    assert.equal(second.data?.code, 250);
+    assert.match(
+      p.received(),
+      /^EHLO client\.test\r\nMAIL FROM:<f@x\.test>\r\nRSET\r\nMAIL FROM:<f@x\.test>\r\nRCPT TO:<a@x\.test>\r\nDATA\r\n/,
+    );
   });
 
-  it('a server closing the connection mid-transaction is a temporary error, not a crash', async () => {
-    const peer = await rawPeer('220 peer', (line) => (line.startsWith('EHLO') ? '250 peer' : line.startsWith('MAIL') ? '250 ok' : null));
-    const session = await connectSmtp({ ...base, port: peer.port });
-    const sending = session.send({ mailFrom: 'a@x.test', recipients: ['b@x.test'], data: message });
-    setTimeout(() => void peer.close(), 50);
-    await assert.rejects(sending, (err: unknown) => err instanceof SmtpClientError && err.temporary);
+  it('ends a pipelined DATA that got 354 after every RCPT was refused with a lone dot, sending no content (RFC 2920 3.1)', async () => {
+    const p = await peer({ greeting: '220 peer.test', respond: script(ext('PIPELINING'), { 'RCPT TO:<a@x.test>': '550 5.1.1 unknown' }) });
+    const session = await connectSmtp({ ...base, port: p.port });
+    const result = await session.send({ mailFrom: 'f@x.test', recipients: ['a@x.test'], data: message });
+    await session.quit();
+    assert.equal(result.data, null);
+    assert.equal(result.recipients[0].reply.code, 550);
+    assert.ok(p.received().endsWith('DATA\r\n.\r\nQUIT\r\n'), p.received());
   });
 
-  it('dot-stuffs lines that start with a dot and adds the final CRLF', () => {
-    assert.equal(dotStuff(Buffer.from('.a\r\nb')).toString(), '..a\r\nb\r\n.\r\n');
+  it('reports a 421 greeting as a temporary error and a 554 greeting as a permanent one, with the reply', async () => {
+    for (const [greeting, temporary] of [
+      ['421 4.3.2 too busy', true],
+      ['554 5.7.1 go away', false],
+    ] as const) {
+      const p = await peer({ greeting, respond: () => null });
+      await assert.rejects(
+        connectSmtp({ ...base, port: p.port }),
+        isClientError((err) =>
+          assert.deepEqual([err.stage, err.temporary, err.reply?.code], ['greeting', temporary, Number(greeting.slice(0, 3))]),
+        ),
+      );
+    }
   });
-});
 
-describe('SMTP client against smtp-server (STARTTLS, AUTH)', () => {
-  let server: SMTPServer;
-  let port: number;
-  let cert: { key: string; cert: string };
-  const logins: string[] = [];
-  const received: string[] = [];
+  it('falls back to HELO when EHLO gets a 5xx, with no extensions', async () => {
+    const p = await peer({
+      greeting: '220 old.test',
+      respond: script([], { 'EHLO client.test': '500 5.5.1 what?', 'HELO client.test': '250 old.test' }),
+    });
+    const session = await connectSmtp({ ...base, port: p.port });
+    assert.equal(session.extensions.pipelining, false);
+    await session.quit();
+    assert.ok(p.received().startsWith('EHLO client.test\r\nHELO client.test\r\n'));
+  });
 
-  before(async () => {
-    cert = await selfSignedCertificate(['mx.test']);
-    server = new SMTPServer({
-      key: cert.key,
-      cert: cert.cert,
-      logger: false,
-      authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
-      onAuth(auth, _session, callback) {
-        const ok = auth.method === 'CRAM-MD5' ? auth.validatePassword('secret pw') : auth.password === 'secret pw';
-        logins.push(`${auth.method}:${auth.username}:${ok}`);
-        if (!ok) return callback(new Error('Invalid username or password'));
-        callback(null, { user: auth.username });
-      },
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push(`${session.user}:${session.secure}:${Buffer.concat(chunks).toString()}`);
-          callback();
-        });
+  it('times out on a peer that stalls, with a temporary error, and closes the connection', async () => {
+    const p = await peer({ greeting: '220 peer.test', respond: (line) => (line.startsWith('EHLO') ? '250 peer.test' : null) });
+    const session = await connectSmtp({ ...base, port: p.port, timeouts: { commandMs: 200 } });
+    const started = Date.now();
+    await assert.rejects(
+      session.send({ mailFrom: 'a@x.test', recipients: ['b@x.test'], data: message }),
+      isClientError((err) => assert.deepEqual([err.stage, err.code, err.temporary], ['mail', 'ETIMEDOUT', true])),
+    );
+    assert.ok(Date.now() - started < 2000);
+    await assert.rejects(session.send({ mailFrom: 'a@x.test', recipients: ['b@x.test'], data: message }), SmtpClientError);
+  });
+
+  it('a peer closing the connection mid-DATA is a temporary error at stage data', async () => {
+    const p = await peer({
+      greeting: '220 peer.test',
+      respond: script([]),
+      afterData: (_message, { socket }) => {
+        socket.destroy();
+        return null;
       },
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as AddressInfo).port;
+    const session = await connectSmtp({ ...base, port: p.port });
+    await assert.rejects(
+      session.send({ mailFrom: 'a@x.test', recipients: ['b@x.test'], data: message }),
+      isClientError((err) => assert.deepEqual([err.stage, err.temporary, err.code], ['data', true, 'ECONNRESET'])),
+    );
+    await session.quit(); // never throws
   });
 
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  it('refuses non-ASCII recipients locally with 553 5.6.7 when SMTPUTF8 is not offered, and delivers the rest', async () => {
+    const p = await peer({ greeting: '220 peer.test', respond: script(ext('8BITMIME')) });
+    const session = await connectSmtp({ ...base, port: p.port });
+    const data = Buffer.from('Subject: caf\xc3\xa9\r\n\r\nhi\r\n', 'latin1');
+    const result = await session.send({ mailFrom: 'f@x.test', recipients: ['jöran@x.test', 'a@x.test'], data });
+    await session.quit();
+    assert.deepEqual(
+      result.recipients.map((r) => [r.address, r.accepted, r.reply.code, r.reply.enhanced]),
+      [
+        ['jöran@x.test', false, 553, '5.6.7'],
+        ['a@x.test', true, 250, '2.0.0'],
+      ],
+    );
+    assert.ok(p.received().includes('MAIL FROM:<f@x.test> BODY=8BITMIME\r\nRCPT TO:<a@x.test>\r\nDATA\r\n'), p.received());
+    assert.ok(!p.received().includes('j\xc3\xb6ran'));
+  });
 
-  it('upgrades with STARTTLS, verifies the certificate against a given CA, and reports the TLS version', async () => {
+  it('fails with TLS_UNAVAILABLE (temporary) when STARTTLS is required but not offered', async () => {
+    const p = await peer({ greeting: '220 peer.test', respond: script([]) });
+    await assert.rejects(
+      connectSmtp({ ...base, port: p.port, tlsMode: 'starttls-required' }),
+      isClientError((err) => assert.deepEqual([err.stage, err.code, err.temporary], ['starttls', 'TLS_UNAVAILABLE', true])),
+    );
+  });
+
+  it('reports a refused connection as a temporary connect error', async () => {
+    const port = await freePort();
+    await assert.rejects(
+      connectSmtp({ ...base, host: '127.0.0.1', port }),
+      isClientError((err) => assert.deepEqual([err.stage, err.code, err.temporary], ['connect', 'ECONNREFUSED', true])),
+    );
+  });
+
+  it('authenticates with SCRAM-SHA-256 over implicit TLS, checks the server signature and redacts the transcript', async () => {
+    const cert = await selfSignedCertificate(['localhost']);
+    const secret = deriveScramSecret('sha256', 'pencil sharp', { iterations: 4096 });
+    let authMessage = '';
+    let serverFirst = '';
+    const p = await peer({
+      greeting: '220 peer.test',
+      tls: cert,
+      respond: (line, { lines }) => {
+        const previous = lines[lines.length - 2] ?? '';
+        if (line.startsWith('AUTH SCRAM-SHA-256 ')) {
+          const clientFirstBare = Buffer.from(line.split(' ')[2], 'base64').toString().replace(/^n,,/, '');
+          const nonce = /r=([^,]+)/.exec(clientFirstBare)![1];
+          serverFirst = `r=${nonce}srv,s=${secret.salt},i=${secret.iterations}`;
+          authMessage = clientFirstBare + ',' + serverFirst;
+          return `334 ${Buffer.from(serverFirst).toString('base64')}`;
+        }
+        if (previous.startsWith('AUTH SCRAM-SHA-256 ')) {
+          const clientFinal = Buffer.from(line, 'base64').toString();
+          authMessage += ',' + clientFinal.replace(/,p=.*$/, '');
+          const proof = Buffer.from(/p=(.*)$/.exec(clientFinal)![1], 'base64');
+          if (!verifyScramClientProof('sha256', secret, authMessage, proof)) return '535 5.7.8 bad proof';
+          return `334 ${Buffer.from(`v=${scramServerSignature('sha256', secret, authMessage).toString('base64')}`).toString('base64')}`;
+        }
+        if (line === '' && previous !== '') return '235 2.7.0 welcome';
+        return script(ext('AUTH PLAIN SCRAM-SHA-256 CRAM-MD5'))(line);
+      },
+    });
+    const transcript: string[] = [];
     const session = await connectSmtp({
-      host: 'mx.test',
-      address: '127.0.0.1',
-      port,
-      localHostname: 'c.test',
-      tlsMode: 'starttls-required',
+      ...base,
+      port: p.port,
+      tlsMode: 'implicit',
       tls: { verify: true, ca: cert.cert },
+      auth: { username: 'user', password: 'pencil sharp' },
+      onLine: (direction, line) => transcript.push(`${direction} ${line}`),
     });
-    assert.match(session.tls?.protocol ?? '', /^TLSv1\.[23]$/);
     assert.equal(session.tls?.authorized, true);
     await session.quit();
-  });
-
-  it('fails STARTTLS verification for a name the certificate does not cover', async () => {
-    await assert.rejects(
-      connectSmtp({
-        host: 'other.test',
-        address: '127.0.0.1',
-        port,
-        localHostname: 'c.test',
-        tlsMode: 'starttls-required',
-        tls: { verify: true, ca: cert.cert },
-      }),
-      (err: unknown) => err instanceof SmtpClientError && err.stage === 'starttls' && err.code === 'TLS_FAILED',
+    assert.deepEqual(
+      transcript.filter((l) => l.startsWith('C ')),
+      ['C EHLO client.test', 'C AUTH SCRAM-SHA-256 ***', 'C ***', 'C ***', 'C QUIT'],
     );
+    assert.ok(transcript.includes('S 235 2.7.0 welcome'));
   });
 
-  for (const mechanism of ['CRAM-MD5', 'PLAIN', 'LOGIN']) {
-    it(`authenticates with ${mechanism} and delivers`, async () => {
-      const session = await connectSmtp({
-        host: 'mx.test',
-        address: '127.0.0.1',
-        port,
-        localHostname: 'c.test',
-        tlsMode: 'starttls-required',
-        tls: { verify: false },
-        auth: { username: `user-${mechanism}`, password: 'secret pw', mechanisms: [mechanism] },
-      });
-      const result = await session.send({
-        mailFrom: 'a@x.test',
-        recipients: ['b@x.test'],
-        data: Buffer.from(`Subject: ${mechanism}\r\n\r\nhi\r\n`),
-      });
-      await session.quit();
-      assert.equal(result.data?.code, 250);
-      assert.ok(logins.includes(`${mechanism}:user-${mechanism}:true`));
-      assert.ok(received.some((r) => r.startsWith(`user-${mechanism}:true:Subject: ${mechanism}`)));
+  it('fails SCRAM with AUTH_FAILED when the server signature is wrong (the server does not know the password)', async () => {
+    const cert = await selfSignedCertificate(['localhost']);
+    const p = await peer({
+      greeting: '220 peer.test',
+      tls: cert,
+      respond: (line, { lines }) => {
+        if (line.startsWith('AUTH SCRAM-SHA-256 ')) {
+          const nonce = /r=([^,]+)/.exec(Buffer.from(line.split(' ')[2], 'base64').toString())![1];
+          return `334 ${Buffer.from(`r=${nonce}x,s=QSXCR+Q6sek8bf92,i=4096`).toString('base64')}`;
+        }
+        if (lines[lines.length - 2]?.startsWith('AUTH SCRAM')) return `334 ${Buffer.from('v=AAAA').toString('base64')}`;
+        if (line === '*') return '501 5.7.0 cancelled';
+        return script(ext('AUTH SCRAM-SHA-256'))(line);
+      },
     });
-  }
-
-  it('prefers CRAM-MD5 over PLAIN when both are offered, and a wrong password is a permanent AUTH error', async () => {
     await assert.rejects(
-      connectSmtp({
-        host: 'mx.test',
-        address: '127.0.0.1',
-        port,
-        localHostname: 'c.test',
-        tlsMode: 'starttls-required',
-        tls: { verify: false },
-        auth: { username: 'eve', password: 'wrong' },
-      }),
-      (err: unknown) => err instanceof SmtpClientError && err.code === 'AUTH_FAILED' && err.reply?.code === 535 && !err.temporary,
+      connectSmtp({ ...base, port: p.port, tlsMode: 'implicit', tls: { verify: false }, auth: { username: 'u', password: 'p' } }),
+      isClientError((err) => assert.deepEqual([err.stage, err.code, err.temporary, err.reply?.code], ['auth', 'AUTH_FAILED', false, 535])),
     );
-    assert.ok(logins.includes('CRAM-MD5:eve:false'));
   });
 });

@@ -1,75 +1,40 @@
-import { Socket, connect as netConnect } from 'node:net';
-import { TLSSocket, connect as tlsConnect } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { authenticate, chooseMechanism } from './auth';
+import { hasNonAscii, dotStuff, mailParameters } from './envelope';
+import { SmtpClientError, SmtpStage } from './errors';
+import { SmtpExtensions, noExtensions, parseExtensions } from './extensions';
 import { ReplyReader, SmtpReply } from './reply-reader';
-import { chooseMechanism, authenticate } from './auth';
-
-export type { SmtpReply } from './reply-reader';
-
-export type SmtpStage = 'connect' | 'greeting' | 'ehlo' | 'starttls' | 'auth' | 'mail' | 'rcpt' | 'data' | 'quit';
-
-/** A session-level failure: no connection, a refused greeting, TLS or AUTH trouble, a timeout. */
-export class SmtpClientError extends Error {
-  constructor(
-    readonly stage: SmtpStage,
-    message: string,
-    readonly options: { reply?: SmtpReply | null; temporary: boolean; code: string },
-  ) {
-    super(message);
-    this.name = 'SmtpClientError';
-  }
-
-  get reply(): SmtpReply | null {
-    return this.options.reply ?? null;
-  }
-
-  get temporary(): boolean {
-    return this.options.temporary;
-  }
-
-  get code(): string {
-    return this.options.code;
-  }
-}
-
-export interface SmtpExtensions {
-  pipelining: boolean;
-  size: number | null;
-  starttls: boolean;
-  requireTls: boolean;
-  smtpUtf8: boolean;
-  eightBitMime: boolean;
-  enhancedStatusCodes: boolean;
-  /** RFC 9422 LIMITS RCPTMAX. */
-  rcptMax: number | null;
-  auth: string[];
-  raw: Map<string, string>;
-}
-
-export interface SmtpTlsInfo {
-  protocol: string;
-  cipher: string;
-  authorized: boolean;
-  authorizationError: string | null;
-}
+import { SmtpTlsInfo, openSocket, tlsInfo, upgradeTls } from './transport';
 
 export interface SmtpConnectOptions {
+  /** Server name: SNI, certificate check, logs. */
   host: string;
+  /** IP address to connect to (default: host). */
   address?: string;
   port: number;
+  /** Our name in EHLO/HELO. */
   localHostname: string;
   tlsMode: 'implicit' | 'starttls-required' | 'starttls-opportunistic' | 'none';
+  /** verify (default true): the certificate must chain to a trusted CA (or `ca`) and name `host`. */
   tls?: { verify?: boolean; ca?: string | Buffer | (string | Buffer)[] };
+  /** The strongest offered of SCRAM-SHA-256, CRAM-MD5, PLAIN, LOGIN (limited to `mechanisms`); only over TLS. */
   auth?: { username: string; password: string; mechanisms?: string[] };
   timeouts?: { connectMs?: number; greetingMs?: number; commandMs?: number; dataMs?: number };
+  /** Seam for proxies (SOCKS5); default: a TCP connection to address:port. */
   socket?: () => Promise<Socket>;
+  /** Transcript hook; AUTH payloads are replaced by '***'. */
   onLine?: (direction: 'C' | 'S', line: string) => void;
 }
 
 export interface SmtpTransaction {
+  /** '' is the null reverse-path (bounces). */
   mailFrom: string;
   recipients: string[];
+  /** The message with CRLF line ends, not dot-stuffed. */
   data: Buffer;
   requireTls?: boolean;
+  /** RFC 3461 ENVID, sent when the server offers DSN. */
   envelopeId?: string;
 }
 
@@ -82,6 +47,7 @@ export interface SmtpRecipientResult {
 export interface SmtpTransactionResult {
   mail: SmtpReply;
   recipients: SmtpRecipientResult[];
+  /** The reply after the data (or to DATA, when refused); null when DATA was not reached. */
   data: SmtpReply | null;
 }
 
@@ -90,58 +56,30 @@ export interface SmtpSession {
   readonly extensions: SmtpExtensions;
   readonly tls: SmtpTlsInfo | null;
   readonly remoteAddress: string;
+  /** One transaction; several per session are allowed. Throws SmtpClientError only when the session breaks. */
   send(tx: SmtpTransaction): Promise<SmtpTransactionResult>;
+  /** QUIT and close; never throws. */
   quit(): Promise<void>;
   close(): void;
 }
 
-/** RFC 5321 4.5.3.2 timeouts, shortened where waiting minutes helps nobody. */
+/**
+ * RFC 5321 4.5.3.2 timeouts, simplified: one for every command reply (MAIL and RCPT 5 min;
+ * DATA initiation is 2 min there) and one for the reply after the final dot (10 min).
+ */
 const DEFAULT_TIMEOUTS = { connectMs: 30_000, greetingMs: 300_000, commandMs: 300_000, dataMs: 600_000 };
 
 const synthetic = (code: number, enhanced: string, text: string): SmtpReply => ({ code, enhanced, text });
-
-function parseExtensions(reply: SmtpReply): SmtpExtensions {
-  const raw = new Map<string, string>();
-  // The first line is the server's greeting name; each further line is one extension (RFC 5321 4.1.1.1).
-  for (const line of reply.text.split('\n').slice(1)) {
-    const [keyword] = line.trim().split(/[ =]/, 1);
-    if (keyword) raw.set(keyword.toUpperCase(), line.trim().slice(keyword.length + 1));
-  }
-  const limits = raw.get('LIMITS') ?? '';
-  const rcptMax = /(?:^|\s)RCPTMAX=(\d+)/i.exec(limits);
-  const size = raw.get('SIZE');
-  return {
-    pipelining: raw.has('PIPELINING'),
-    size: size && /^\d+$/.test(size) && Number(size) > 0 ? Number(size) : null,
-    starttls: raw.has('STARTTLS'),
-    requireTls: raw.has('REQUIRETLS'),
-    smtpUtf8: raw.has('SMTPUTF8'),
-    eightBitMime: raw.has('8BITMIME'),
-    enhancedStatusCodes: raw.has('ENHANCEDSTATUSCODES'),
-    rcptMax: rcptMax ? Number(rcptMax[1]) : null,
-    auth: (raw.get('AUTH') ?? '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((m) => m.toUpperCase()),
-    raw,
-  };
-}
-
-/** RFC 5321 4.5.2: a line starting with "." gets another "."; the data ends with CRLF.CRLF. */
-export function dotStuff(data: Buffer): Buffer {
-  let text = data.toString('latin1');
-  if (!text.endsWith('\r\n')) text += '\r\n';
-  return Buffer.from(`${text.replace(/^\./gm, '..')}.\r\n`, 'latin1');
-}
-
-const hasNonAscii = (s: string) => [...s].some((c) => c.charCodeAt(0) > 0x7f);
+const isAccepted = (reply: SmtpReply) => reply.code === 250 || reply.code === 251;
 
 class Session implements SmtpSession {
-  greeting!: SmtpReply;
-  extensions!: SmtpExtensions;
+  greeting: SmtpReply = synthetic(0, '', '');
+  extensions: SmtpExtensions = noExtensions();
   tls: SmtpTlsInfo | null = null;
   private reader!: ReplyReader;
+  /** A transaction was started and not finished: RSET before the next (RFC 5321 4.1.1.5). */
   private dirty = false;
+  private redact = false;
   private readonly timeouts: typeof DEFAULT_TIMEOUTS;
 
   constructor(
@@ -158,17 +96,19 @@ class Session implements SmtpSession {
 
   private bind(socket: Socket): void {
     this.socket = socket;
+    // A fresh reader also drops anything the server sent after 220 to STARTTLS (RFC 3207 6).
     this.reader = new ReplyReader((line) => this.options.onLine?.('S', line));
     this.reader.attach(socket);
     socket.on('error', (err) => this.reader.fail(err));
     socket.on('close', () => this.reader.fail(Object.assign(new Error('connection closed by the server'), { code: 'ECONNRESET' })));
   }
 
-  /** The next reply, or a temporary SmtpClientError when it does not come in time. */
+  /** The next reply. A timeout, a broken connection or a 421 closes the session with a temporary error. */
   private async read(stage: SmtpStage, timeoutMs: number): Promise<SmtpReply> {
     let timer: NodeJS.Timeout | undefined;
+    let reply: SmtpReply;
     try {
-      return await Promise.race([
+      reply = await Promise.race([
         this.reader.next(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
@@ -178,28 +118,43 @@ class Session implements SmtpSession {
         }),
       ]);
     } catch (err) {
+      this.close();
       if (err instanceof SmtpClientError) throw err;
       const code = (err as { code?: string }).code ?? 'ECONNRESET';
       throw new SmtpClientError(stage, (err as Error).message, { temporary: true, code });
     } finally {
       clearTimeout(timer);
     }
+    if (reply.code === 421 && stage !== 'greeting' && stage !== 'quit') {
+      // RFC 5321 3.8: 421 means the server is closing the transmission channel.
+      this.close();
+      throw new SmtpClientError(stage, `service closing: ${reply.code} ${reply.text}`, { reply, temporary: true, code: 'SERVICE_CLOSING' });
+    }
+    return reply;
   }
 
   private write(lines: string[]): void {
-    for (const line of lines) this.options.onLine?.('C', line.startsWith('AUTH ') ? line.split(' ').slice(0, 2).join(' ') + ' ***' : line);
+    for (const line of lines) {
+      const shown = !this.redact
+        ? line
+        : line.startsWith('AUTH ')
+          ? line.split(' ', 2).join(' ') + (line.split(' ').length > 2 ? ' ***' : '')
+          : '***';
+      this.options.onLine?.('C', shown);
+    }
     this.socket.write(lines.map((l) => `${l}\r\n`).join(''));
   }
 
-  async command(stage: SmtpStage, line: string, timeoutMs = this.timeouts.commandMs): Promise<SmtpReply> {
+  private async command(stage: SmtpStage, line: string, timeoutMs = this.timeouts.commandMs): Promise<SmtpReply> {
     this.write([line]);
     return this.read(stage, timeoutMs);
   }
 
-  async open(): Promise<void> {
+  async open(implicitTls: TLSSocket | null): Promise<void> {
+    if (implicitTls) this.tls = tlsInfo(implicitTls);
     this.greeting = await this.read('greeting', this.timeouts.greetingMs);
     if (this.greeting.code !== 220) {
-      // RFC 5321 3.1: 554 means no service here; 421 try later.
+      // RFC 5321 3.1: 554 means no SMTP service here; 421 means try later.
       throw new SmtpClientError('greeting', `greeting refused: ${this.greeting.code} ${this.greeting.text}`, {
         reply: this.greeting,
         temporary: this.greeting.code < 500,
@@ -208,60 +163,57 @@ class Session implements SmtpSession {
     }
     await this.ehlo();
     const { tlsMode } = this.options;
-    if (tlsMode === 'starttls-required' || (tlsMode === 'starttls-opportunistic' && this.extensions.starttls)) {
-      if (!this.extensions.starttls) {
-        throw new SmtpClientError('starttls', `${this.options.host} does not offer STARTTLS`, { temporary: true, code: 'TLS_UNAVAILABLE' });
-      }
-      await this.startTls();
-      await this.ehlo();
+    if (tlsMode === 'starttls-required' && !this.extensions.starttls) {
+      throw new SmtpClientError('starttls', `${this.options.host} does not offer STARTTLS`, { temporary: true, code: 'TLS_UNAVAILABLE' });
     }
-    if (this.options.auth) await this.auth();
+    if ((tlsMode === 'starttls-required' || tlsMode === 'starttls-opportunistic') && this.extensions.starttls) {
+      // RFC 3207 4.2: after TLS, forget what the server said and ask again.
+      if (await this.startTls()) await this.ehlo();
+    }
+    if (this.options.auth) await this.auth(this.options.auth);
   }
 
   private async ehlo(): Promise<void> {
+    this.extensions = noExtensions();
     const reply = await this.command('ehlo', `EHLO ${this.options.localHostname}`);
     if (reply.code === 250) {
       this.extensions = parseExtensions(reply);
       return;
     }
-    // RFC 5321 4.1.4: a server that does not know EHLO may still speak HELO.
+    const refused = (r: SmtpReply) =>
+      new SmtpClientError('ehlo', `EHLO/HELO refused: ${r.code} ${r.text}`, { reply: r, temporary: r.code < 500, code: 'EHLO_REFUSED' });
+    if (reply.code < 500) throw refused(reply);
+    // RFC 5321 4.1.4 / 3.2: a server that does not know EHLO (5xx) may still speak HELO.
     const helo = await this.command('ehlo', `HELO ${this.options.localHostname}`);
-    if (helo.code !== 250) {
-      throw new SmtpClientError('ehlo', `EHLO/HELO refused: ${helo.code} ${helo.text}`, {
-        reply: helo,
-        temporary: helo.code < 500,
-        code: 'EHLO',
-      });
-    }
-    this.extensions = parseExtensions({ ...helo, text: helo.text.split('\n')[0] });
+    if (helo.code !== 250) throw refused(helo);
   }
 
-  /** RFC 3207: STARTTLS, then the session starts over on the TLS layer. */
-  private async startTls(): Promise<void> {
+  /** RFC 3207: STARTTLS, then the session starts over on the TLS layer. False when refused and TLS is optional. */
+  private async startTls(): Promise<boolean> {
     const reply = await this.command('starttls', 'STARTTLS');
     if (reply.code !== 220) {
+      // RFC 3207 4: after a refusal the session goes on unchanged, in plaintext.
+      if (this.options.tlsMode === 'starttls-opportunistic') return false;
       throw new SmtpClientError('starttls', `STARTTLS refused: ${reply.code} ${reply.text}`, {
         reply,
         temporary: true,
-        code: 'TLS_FAILED',
+        code: 'TLS_UNAVAILABLE',
       });
     }
-    this.socket.removeAllListeners('data');
-    this.socket.removeAllListeners('close');
-    this.socket.removeAllListeners('error');
-    const secure = await upgrade(this.socket, this.options, this.timeouts.connectMs);
+    const plain = this.socket;
+    for (const event of ['data', 'close', 'error']) plain.removeAllListeners(event);
+    plain.on('error', () => undefined); // the TLS socket reports failures from here on
+    const secure = await upgradeTls(plain, this.options, this.timeouts.connectMs, 'starttls');
     this.bind(secure);
     this.tls = tlsInfo(secure);
+    return true;
   }
 
-  adoptTls(socket: TLSSocket): void {
-    this.tls = tlsInfo(socket);
-  }
-
-  private async auth(): Promise<void> {
-    const auth = this.options.auth!;
-    if (!this.tls)
+  private async auth(auth: NonNullable<SmtpConnectOptions['auth']>): Promise<void> {
+    // RFC 4954 4: credentials only inside TLS (CRAM-MD5 and SCRAM included: they allow offline guessing).
+    if (!this.tls) {
       throw new SmtpClientError('auth', 'refusing to send credentials without TLS', { temporary: false, code: 'AUTH_INSECURE' });
+    }
     const mechanism = chooseMechanism(this.extensions.auth, auth.mechanisms);
     if (!mechanism) {
       throw new SmtpClientError('auth', `no common AUTH mechanism (server offers ${this.extensions.auth.join(' ') || 'none'})`, {
@@ -269,8 +221,15 @@ class Session implements SmtpSession {
         code: 'AUTH_FAILED',
       });
     }
-    const reply = await authenticate(mechanism, auth, (line) => this.command('auth', line));
+    this.redact = true;
+    let reply: SmtpReply;
+    try {
+      reply = await authenticate(mechanism, auth, (line) => this.command('auth', line));
+    } finally {
+      this.redact = false;
+    }
     if (reply.code !== 235) {
+      // RFC 4954 6: 535 bad credentials, 534 mechanism too weak (permanent); 454 temporary.
       throw new SmtpClientError('auth', `authentication failed: ${reply.code} ${reply.text}`, {
         reply,
         temporary: reply.code < 500,
@@ -280,78 +239,92 @@ class Session implements SmtpSession {
   }
 
   async send(tx: SmtpTransaction): Promise<SmtpTransactionResult> {
-    const refuse = (reply: SmtpReply): SmtpTransactionResult => ({
+    const refuse = (reply: SmtpReply, addresses = tx.recipients): SmtpTransactionResult => ({
       mail: reply,
-      recipients: tx.recipients.map((address) => ({ address, reply, accepted: false })),
+      recipients: addresses.map((address) => ({ address, reply, accepted: false })),
       data: null,
     });
     const ext = this.extensions;
     if (ext.size !== null && tx.data.length > ext.size) {
-      return refuse(synthetic(552, '5.3.4', `message is ${tx.data.length} bytes; the server takes at most ${ext.size} (SIZE)`));
+      return refuse(synthetic(552, '5.3.4', `message is ${tx.data.length} octets; the server takes at most ${ext.size} (SIZE)`));
     }
-    const utf8 = hasNonAscii(tx.mailFrom) || tx.recipients.some(hasNonAscii);
-    if (utf8 && !ext.smtpUtf8)
-      return refuse(synthetic(553, '5.6.7', 'non-ASCII address but the server does not offer SMTPUTF8 (RFC 6531)'));
     if (tx.requireTls && (!this.tls || !ext.requireTls)) {
-      // RFC 8689 4.2.1: without REQUIRETLS at the next hop the message must not be relayed.
-      return refuse(synthetic(550, '5.7.30', 'REQUIRETLS is required but the server does not offer it over TLS'));
+      // RFC 8689 4.2.1: a REQUIRETLS message must not go to a hop without it (or without TLS).
+      return refuse(synthetic(550, '5.7.30', 'REQUIRETLS needed but not supported by the server over TLS'));
     }
-    if (this.dirty) {
-      await this.command('mail', 'RSET');
-      this.dirty = false;
-    }
-    const params: string[] = [];
-    if (ext.size !== null) params.push(`SIZE=${tx.data.length}`);
-    if (ext.eightBitMime && tx.data.some((b) => b > 127)) params.push('BODY=8BITMIME');
-    if (utf8) params.push('SMTPUTF8');
-    if (tx.requireTls) params.push('REQUIRETLS');
-    const mailLine = `MAIL FROM:<${tx.mailFrom}>${params.length ? ` ${params.join(' ')}` : ''}`;
-    const rcptLines = tx.recipients.map((r) => `RCPT TO:<${r}>`);
+    // RFC 6531 3.2: non-ASCII addresses only to servers that offer SMTPUTF8.
+    const noUtf8 = synthetic(553, '5.6.7', 'non-ASCII address but the server does not offer SMTPUTF8');
+    if (!ext.smtpUtf8 && hasNonAscii(tx.mailFrom)) return refuse(noUtf8);
+    const sendable = ext.smtpUtf8 ? tx.recipients : tx.recipients.filter((r) => !hasNonAscii(r));
+    if (sendable.length === 0) return refuse(noUtf8);
+    const result = await this.transaction(tx, sendable);
+    if (sendable.length === tx.recipients.length) return result;
+    const byAddress = new Map(result.recipients.map((r) => [r.address, r]));
+    return {
+      ...result,
+      recipients: tx.recipients.map((address) => byAddress.get(address) ?? { address, reply: noUtf8, accepted: false }),
+    };
+  }
+
+  private async transaction(tx: SmtpTransaction, addresses: string[]): Promise<SmtpTransactionResult> {
+    if (this.socket.destroyed) throw new SmtpClientError('mail', 'the session is closed', { temporary: true, code: 'ECONNRESET' });
+    if (this.dirty) await this.command('mail', 'RSET');
+    const utf8 = hasNonAscii(tx.mailFrom) || addresses.some(hasNonAscii);
+    const params = mailParameters(this.extensions, { ...tx, utf8 });
+    const mailLine = `MAIL FROM:<${tx.mailFrom}>${params.map((p) => ` ${p}`).join('')}`;
+    const rcptLines = addresses.map((r) => `RCPT TO:<${r}>`);
+    const refused = (mail: SmtpReply): SmtpTransactionResult => ({
+      mail,
+      recipients: addresses.map((address) => ({ address, reply: mail, accepted: false })),
+      data: null,
+    });
     this.dirty = true;
 
     let mail: SmtpReply;
     const recipients: SmtpRecipientResult[] = [];
     let dataReply: SmtpReply;
-    if (ext.pipelining) {
-      // RFC 2920 3.1: MAIL, RCPTs and DATA go in one group; the replies come back in order.
+    if (this.extensions.pipelining) {
+      // RFC 2920 3.1: MAIL, the RCPTs and DATA go as one group (one write); replies come back in order.
       this.write([mailLine, ...rcptLines, 'DATA']);
       mail = await this.read('mail', this.timeouts.commandMs);
-      for (const address of tx.recipients) {
+      for (const address of addresses) {
         const reply = await this.read('rcpt', this.timeouts.commandMs);
-        recipients.push({ address, reply, accepted: mail.code === 250 && (reply.code === 250 || reply.code === 251) });
+        recipients.push({ address, reply, accepted: mail.code === 250 && isAccepted(reply) });
       }
       dataReply = await this.read('data', this.timeouts.commandMs);
     } else {
       mail = await this.command('mail', mailLine);
-      if (mail.code !== 250) return { ...refuse(mail), mail };
-      for (const [i, address] of tx.recipients.entries()) {
+      if (mail.code !== 250) return refused(mail);
+      for (const [i, address] of addresses.entries()) {
         const reply = await this.command('rcpt', rcptLines[i]);
-        recipients.push({ address, reply, accepted: reply.code === 250 || reply.code === 251 });
+        recipients.push({ address, reply, accepted: isAccepted(reply) });
       }
       if (!recipients.some((r) => r.accepted)) return { mail, recipients, data: null };
       dataReply = await this.command('data', 'DATA');
     }
-    if (mail.code !== 250) return { ...refuse(mail), mail };
-    const accepted = recipients.some((r) => r.accepted);
-    if (dataReply.code !== 354) {
-      // DATA refused (RFC 2920: 554 when no recipient was valid): nothing was sent.
-      return { mail, recipients, data: accepted ? dataReply : null };
-    }
-    if (!accepted) {
-      // RFC 2920 3.1: a server that answered 354 anyway gets an empty message ended at once.
+
+    const anyAccepted = recipients.some((r) => r.accepted);
+    if (dataReply.code === 354 && !anyAccepted) {
+      // RFC 2920 3.1: when a pipelined DATA got 354 although no recipient was accepted, the
+      // client ends the data at once with a lone "." and disregards the reply.
       this.write(['.']);
-      await this.read('data', this.timeouts.commandMs);
-      return { mail, recipients, data: null };
+      await this.read('data', this.timeouts.dataMs);
+      return mail.code === 250 ? { mail, recipients, data: null } : refused(mail);
     }
+    // A refused MAIL refuses every recipient, whatever their RCPT replies said.
+    if (mail.code !== 250) return refused(mail);
+    // DATA refused (RFC 2920 3.1: 554 when no recipient was valid): no content was sent.
+    if (dataReply.code !== 354) return { mail, recipients, data: anyAccepted ? dataReply : null };
     this.socket.write(dotStuff(tx.data));
     const final = await this.read('data', this.timeouts.dataMs);
+    // RFC 5321 4.1.1.4: the transaction ends with the reply to the dot, whatever it was.
     this.dirty = false;
     return { mail, recipients, data: final };
   }
 
   async quit(): Promise<void> {
     try {
-      if (!this.socket.destroyed) await this.command('quit', 'QUIT', 5_000);
+      if (!this.socket.destroyed) await this.command('quit', 'QUIT', Math.min(this.timeouts.commandMs, 5_000));
     } catch {
       // the server went away first: nothing left to say
     } finally {
@@ -364,82 +337,21 @@ class Session implements SmtpSession {
   }
 }
 
-function tlsInfo(socket: TLSSocket): SmtpTlsInfo {
-  return {
-    protocol: socket.getProtocol() ?? 'unknown',
-    cipher: socket.getCipher()?.name ?? 'unknown',
-    authorized: socket.authorized,
-    authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
-  };
-}
-
-function upgrade(socket: Socket, options: SmtpConnectOptions, timeoutMs: number): Promise<TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const verify = options.tls?.verify ?? true;
-    const secure = tlsConnect({
-      socket,
-      servername: options.host,
-      rejectUnauthorized: verify,
-      ca: options.tls?.ca,
-      minVersion: 'TLSv1.2',
-    });
-    const timer = setTimeout(() => secure.destroy(new Error(`TLS handshake timed out after ${timeoutMs} ms`)), timeoutMs);
-    secure.once('secureConnect', () => {
-      clearTimeout(timer);
-      secure.removeAllListeners('error');
-      resolve(secure);
-    });
-    secure.once('error', (err: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new SmtpClientError('starttls', `TLS with ${options.host} failed: ${err.message}`, { temporary: true, code: 'TLS_FAILED' }));
-    });
-  });
-}
-
-function openSocket(options: SmtpConnectOptions, timeoutMs: number): Promise<Socket> {
-  if (options.socket) return options.socket();
-  return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: options.address ?? options.host, port: options.port });
-    const timer = setTimeout(
-      () => socket.destroy(Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
-      timeoutMs,
-    );
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(
-        new SmtpClientError(
-          'connect',
-          `cannot connect to ${options.host} (${options.address ?? options.host}:${options.port}): ${err.message}`,
-          {
-            temporary: true,
-            code: err.code ?? 'ECONNREFUSED',
-          },
-        ),
-      );
-    });
-  });
-}
-
 /** Connects, reads the greeting, EHLO, STARTTLS (per tlsMode) and AUTH; the session is then ready to send. */
 export async function connectSmtp(options: SmtpConnectOptions): Promise<SmtpSession> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   let socket = await openSocket(options, timeouts.connectMs);
   let implicit: TLSSocket | null = null;
   if (options.tlsMode === 'implicit') {
-    implicit = await upgrade(socket, options, timeouts.connectMs);
+    // RFC 8314 3.3: TLS from the first byte.
+    socket.on('error', () => undefined);
+    implicit = await upgradeTls(socket, options, timeouts.connectMs, 'connect');
     socket = implicit;
   }
   socket.setNoDelay(true);
   const session = new Session(socket, options);
-  if (implicit) session.adoptTls(implicit);
   try {
-    await session.open();
+    await session.open(implicit);
   } catch (err) {
     session.close();
     throw err;

@@ -4,3 +4,4 @@ export * from './processes';
 export * from './recording-mx';
 export * from './certificates';
 export * from './dns-server';
+export * from './smtp-peer';
