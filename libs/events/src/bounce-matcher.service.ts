@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { MailEvent, MailEventType, OutboundMessage, QueuedRecipient, uuidv7 } from '@postern/db';
+import { MailEventType, OutboundMessage, QueuedRecipient } from '@postern/db';
 import { BounceRecipient, ParsedBounce, parseBounce } from '@postern/mime';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { recordEvent } from './record-event';
-import { suppressionKey } from './suppressions.service';
+import { addressKey, insertSuppression } from './suppression-keys';
 
 export interface BounceOutcome {
   /** The message the bounce was for, when its envelope sender (or Message-ID) matched. */
@@ -46,9 +45,9 @@ export class BounceMatcherService {
         return { messageId: message.id, kind: parsed.kind, events: ['message.bounce_unrecognized'] };
       }
       for (const reported of parsed.recipients) {
-        const key = safeKey(reported.address);
+        const key = addressKey(reported.address);
         const recipient =
-          recipients.find((r) => safeKey(r.address) === key) ??
+          recipients.find((r) => addressKey(r.address) === key) ??
           (recipients.length === 1 && parsed.kind === 'complaint' ? recipients[0] : undefined);
         if (!recipient) {
           await this.unrecognized(tx, message, parsed.kind, reported);
@@ -58,18 +57,13 @@ export class BounceMatcherService {
         const type: MailEventType = parsed.kind === 'complaint' ? 'message.complained' : ACTION_EVENTS[reported.action];
         const suppress = parsed.kind === 'complaint' || (reported.action === 'failed' && reported.hard);
         if (suppress) {
-          await tx.query(
-            `INSERT INTO suppressions (id, account_id, address_key, address, reason, smtp_reply) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (account_id, address_key) DO NOTHING`,
-            [
-              uuidv7(),
-              message.accountId,
-              safeKey(recipient.address),
-              recipient.address,
-              parsed.kind === 'complaint' ? 'complaint' : 'hard_bounce',
-              reported.diagnostic,
-            ],
-          );
+          await insertSuppression(tx, {
+            accountId: message.accountId,
+            key: addressKey(recipient.address),
+            address: recipient.address,
+            reason: parsed.kind === 'complaint' ? 'complaint' : 'hard_bounce',
+            smtpReply: reported.diagnostic,
+          });
         }
         await recordEvent(tx, type, message, recipient, {
           source: 'mail',
@@ -100,32 +94,7 @@ export class BounceMatcherService {
     return tx.getRepository(OutboundMessage).findOneBy({ messageIdHeader: originalMessageId });
   }
 
-  private async unrecognized(tx: EntityManager, message: OutboundMessage, kind: string, reported?: BounceRecipient): Promise<void> {
-    const event = tx.getRepository(MailEvent).create({
-      id: uuidv7(),
-      accountId: message.accountId,
-      type: 'message.bounce_unrecognized',
-      messageId: message.id,
-      recipientId: null,
-      data: {
-        messageId: message.id,
-        from: message.fromAddress,
-        subject: message.subject,
-        messageIdHeader: message.messageIdHeader,
-        extra: message.extra,
-        tags: message.tags,
-        kind,
-        reported: reported ?? null,
-      },
-    });
-    await tx.getRepository(MailEvent).insert(event as QueryDeepPartialEntity<MailEvent>);
-  }
-}
-
-function safeKey(address: string): string {
-  try {
-    return suppressionKey(address);
-  } catch {
-    return address.toLowerCase();
+  private unrecognized(tx: EntityManager, message: OutboundMessage, kind: string, reported?: BounceRecipient): Promise<void> {
+    return recordEvent(tx, 'message.bounce_unrecognized', message, null, { kind, reported: reported ?? null });
   }
 }

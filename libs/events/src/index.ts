@@ -1,5 +1,6 @@
 export * from './events.service';
 export * from './record-event';
+export * from './suppression-keys';
 export * from './suppressions.service';
 export * from './webhooks/signature';
 export * from './webhooks/address-policy';

@@ -4,13 +4,14 @@ import { MailEvent, MailEventType, OutboundMessage, QueuedRecipient, uuidv7 } fr
 
 /**
  * Writes an event row in the caller's transaction. `data` is what the webhook will carry:
- * the message and recipient, the sender's metadata (extra, tags) and the outcome details.
+ * the message and recipient (none for events about the whole message), the sender's
+ * metadata (extra, tags) and the outcome details.
  */
 export async function recordEvent(
   tx: EntityManager,
   type: MailEventType,
   message: OutboundMessage,
-  recipient: QueuedRecipient,
+  recipient: QueuedRecipient | null,
   details: Record<string, unknown>,
 ): Promise<void> {
   const event = tx.getRepository(MailEvent).create({
@@ -18,11 +19,10 @@ export async function recordEvent(
     accountId: message.accountId,
     type,
     messageId: message.id,
-    recipientId: recipient.id,
+    recipientId: recipient?.id ?? null,
     data: {
       messageId: message.id,
-      recipientId: recipient.id,
-      recipient: recipient.address,
+      ...(recipient ? { recipientId: recipient.id, recipient: recipient.address } : {}),
       from: message.fromAddress,
       subject: message.subject,
       messageIdHeader: message.messageIdHeader,

@@ -1,18 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, FindOptionsWhere, In } from 'typeorm';
-import { Page, PageRequest, QueuedRecipient, Suppression, SuppressionReason, findPage, uuidv7 } from '@postern/db';
-import { parseAddress, parseDomain } from '@postern/domains';
+import { Page, PageRequest, QueuedRecipient, Suppression, SuppressionReason, findPage } from '@postern/db';
 import { DomainError, ErrorCode, notFound } from '@postern/errors';
-
-/** `Bob+news@Example.org` → `bob@example.org`; `*@Example.org` → `*@example.org`. Throws on anything else. */
-export function suppressionKey(input: string): string {
-  const trimmed = input.trim();
-  if (trimmed.startsWith('*@')) return `*@${parseDomain(trimmed.slice(2)).ascii}`;
-  const parsed = parseAddress(trimmed);
-  const local = parsed.localpartKey;
-  const plus = local.indexOf('+');
-  return `${plus > 0 ? local.slice(0, plus) : local}@${parsed.domain.ascii}`;
-}
+import { addressKey, domainKey, insertSuppression, suppressionKey } from './suppression-keys';
 
 /** An account's suppression list: addresses (and whole domains) it does not send to. */
 @Injectable()
@@ -34,13 +24,14 @@ export class SuppressionsService {
 
   async add(accountId: string, input: { address: string; reason?: SuppressionReason; expiresAt?: Date | null }): Promise<Suppression> {
     const key = this.key(input.address);
-    const id = uuidv7();
-    const inserted = await this.db.query<{ id: string }[]>(
-      `INSERT INTO suppressions (id, account_id, address_key, address, reason, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (account_id, address_key) DO NOTHING RETURNING id`,
-      [id, accountId, key, input.address.trim(), input.reason ?? 'manual', input.expiresAt ?? null],
-    );
-    if (inserted.length === 0) throw new DomainError(ErrorCode.Conflict, `'${key}' is already on the suppression list`);
+    const id = await insertSuppression(this.db, {
+      accountId,
+      key,
+      address: input.address.trim(),
+      reason: input.reason ?? 'manual',
+      expiresAt: input.expiresAt ?? null,
+    });
+    if (!id) throw new DomainError(ErrorCode.Conflict, `'${key}' is already on the suppression list`);
     return this.db.getRepository(Suppression).findOneByOrFail({ id });
   }
 
@@ -55,8 +46,7 @@ export class SuppressionsService {
       if (!releaseHeld) return [];
       const held = await tx.getRepository(QueuedRecipient).findBy({ accountId, status: 'held' });
       const matching = held.filter((r) => {
-        const key = suppressionKey(r.address);
-        return key === entry.addressKey || `*@${r.domain}` === entry.addressKey;
+        return addressKey(r.address) === entry.addressKey || domainKey(r.domain) === entry.addressKey;
       });
       if (matching.length === 0) return [];
       const now = new Date();

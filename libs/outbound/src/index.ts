@@ -1,4 +1,3 @@
-export * from './address-keys';
 export * from './retry-policy';
 export * from './send.types';
 export * from './delivery-scheduler';

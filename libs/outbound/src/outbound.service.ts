@@ -6,9 +6,8 @@ import { Account, DkimKey, Domain, HoldRule, MessageBlob, OutboundMessage, Queue
 import { parseAddress } from '@postern/domains';
 import { DomainError, ErrorCode, FieldError } from '@postern/errors';
 import { signDkim } from '@postern/mime';
-import { addressKey, domainKey, domainOf } from './address-keys';
 import { DeliveryScheduler } from './delivery-scheduler';
-import { recordEvent } from '@postern/events';
+import { addressKey, domainKey, domainOf, recordEvent } from '@postern/events';
 import { SendRequest, SendResult } from './send.types';
 
 /** How long an Idempotency-Key's first answer is replayed. */

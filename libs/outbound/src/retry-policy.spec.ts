@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressKey } from './address-keys';
+import { addressKey } from '@postern/events';
 import { isHardBounce, nextAttemptDelay } from './retry-policy';
 
 describe('retry policy', () => {

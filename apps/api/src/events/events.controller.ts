@@ -7,6 +7,7 @@ import { ApiProblems } from '../common/api-problems';
 import { AccountOnly, CurrentPrincipal } from '../common/auth';
 import { PageOf, PageQueryDto, mapPage } from '../common/pagination.dto';
 import { EventDto, EventQueryDto } from './dto/event.dto';
+import { timeRange } from '../common/time-range';
 
 const EventPage = PageOf(EventDto);
 
@@ -31,8 +32,7 @@ export class EventsController {
         messageId: query.message,
         recipient: query.recipient,
         tag: query.tag,
-        since: query.since ? new Date(query.since) : undefined,
-        until: query.until ? new Date(query.until) : undefined,
+        ...timeRange(query),
       },
       query,
     );

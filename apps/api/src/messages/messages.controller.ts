@@ -11,6 +11,7 @@ import { PageOf, mapPage } from '../common/pagination.dto';
 import { MessageDto, MessageQueryDto, RecipientDto, SendResultDto } from './dto/message.dto';
 import { RawMessageQueryDto, SendMessageDto } from './dto/send-message.dto';
 import { SendComposer } from './send-composer';
+import { timeRange } from '../common/time-range';
 
 const MessagePage = PageOf(MessageDto);
 
@@ -101,8 +102,7 @@ export class MessagesController {
         status: query.status,
         recipient: query.recipient,
         tag: query.tag,
-        since: query.since ? new Date(query.since) : undefined,
-        until: query.until ? new Date(query.until) : undefined,
+        ...timeRange(query),
       },
       query,
     );

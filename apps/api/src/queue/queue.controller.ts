@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { DomainError, ErrorCode } from '@postern/errors';
 import { QueueAction, QueueAdminService, QueueFilter, TransportsService } from '@postern/outbound';
 import { ApiProblems } from '../common/api-problems';
+import { timeRange } from '../common/time-range';
 import { AdminOnly } from '../common/auth';
 import { PageOf, mapPage } from '../common/pagination.dto';
 import {
@@ -25,8 +26,7 @@ function toFilter(dto: QueueFilterDto | QueueQueryDto | undefined, ids?: string[
     recipientDomain: dto?.recipientDomain,
     status: dto?.status,
     minAttempts: dto?.minAttempts,
-    since: dto?.since ? new Date(dto.since) : undefined,
-    until: dto?.until ? new Date(dto.until) : undefined,
+    ...timeRange(dto),
   };
 }
 

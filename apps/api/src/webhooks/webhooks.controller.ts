@@ -5,6 +5,7 @@ import { MailEvent, uuidv7 } from '@postern/db';
 import { WebhookDeliveriesService, WebhookEndpointsService, WebhookScheduler, WebhookSenderService } from '@postern/events';
 import { DomainError, ErrorCode } from '@postern/errors';
 import { ApiProblems } from '../common/api-problems';
+import { timeRange } from '../common/time-range';
 import { AccountOnly, CurrentPrincipal } from '../common/auth';
 import { PageOf, PageQueryDto, mapPage } from '../common/pagination.dto';
 import {
@@ -134,8 +135,7 @@ export class WebhooksController {
         status: query.status,
         eventType: query.eventType,
         messageId: query.message,
-        since: query.since ? new Date(query.since) : undefined,
-        until: query.until ? new Date(query.until) : undefined,
+        ...timeRange(query),
       },
       query,
     );

@@ -23,6 +23,7 @@ export class WebhookDeliverHandler implements JobHandler<JobName.WebhookDeliver>
   async handle(payload: JobPayloads[JobName.WebhookDeliver]): Promise<void> {
     const row = await this.db.getRepository(WebhookDelivery).findOneBy({ id: payload.deliveryId });
     if (!row) return;
+    // The sender reads the row again once a slot is free: it may have been canceled or replaced meanwhile.
     const retry = await this.limiter.run(row.endpointId, () => this.sender.deliver(payload.deliveryId));
     if (retry) await this.scheduler.enqueue([retry]);
   }

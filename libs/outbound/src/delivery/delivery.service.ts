@@ -6,9 +6,9 @@ import { APP_CONFIG, AppConfig } from '@postern/config';
 import { Account, DeliveryAttempt, MessageBlob, OutboundMessage, QueuedRecipient, Transport, uuidv7 } from '@postern/db';
 import { MtaStsCache, cachingResolver, createResolver } from '@postern/dns';
 import { Logger, Metrics, ROOT_LOGGER } from '@postern/observability';
-import { addressKey, domainOf } from '../address-keys';
+
 import { DeliveryScheduler } from '../delivery-scheduler';
-import { recordEvent } from '@postern/events';
+import { addressKey, domainOf, insertSuppression, recordEvent } from '@postern/events';
 import { REPEATED_FAILURE_LIMIT, isHardBounce, nextAttemptDelay } from '../retry-policy';
 import { DirectDelivery, DirectTransport, DirectTransportOptions } from './direct-transport';
 import { DomainLimiter } from './domain-limiter';
@@ -249,11 +249,7 @@ export class DeliveryService {
     const hard = outcome.outcome === 'permanent' && isHardBounce(outcome.code, outcome.enhanced);
     if (!hard && row.consecutive_failures < REPEATED_FAILURE_LIMIT) return false;
     const reply = [outcome.code, outcome.enhanced, outcome.text].filter((p) => p !== null).join(' ');
-    await tx.query(
-      `INSERT INTO suppressions (id, account_id, address_key, address, reason, smtp_reply) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (account_id, address_key) DO NOTHING`,
-      [uuidv7(), accountId, key, address, hard ? 'hard_bounce' : 'repeated_failure', reply],
-    );
+    await insertSuppression(tx, { accountId, key, address, reason: hard ? 'hard_bounce' : 'repeated_failure', smtpReply: reply });
     return true;
   }
 }

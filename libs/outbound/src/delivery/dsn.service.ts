@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@postern/config';
 import { MessageBlob, OutboundMessage, QueuedRecipient } from '@postern/db';
 import { composeDsn, generateMessageId } from '@postern/mime';
-import { domainOf } from '../address-keys';
+import { domainOf } from '@postern/events';
 import { RecipientOutcome } from './outcome';
 
 /** The header section of a message: everything before the first empty line. */
@@ -42,7 +42,7 @@ export class DsnService {
       recipients: failed.map(({ recipient, outcome }) => ({
         address: recipient.address,
         action: 'failed' as const,
-        status: outcome.enhanced ?? (outcome.code !== null && outcome.code >= 500 ? '5.0.0' : '4.0.0').replace(/^4/, '5'),
+        status: outcome.enhanced ?? '5.0.0',
         remoteMta: outcome.remoteHost ?? undefined,
         diagnostic:
           outcome.code !== null ? `smtp; ${outcome.code} ${outcome.enhanced ?? ''} ${outcome.text}`.replace(/ +/g, ' ') : undefined,
