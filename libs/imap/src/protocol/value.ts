@@ -1,0 +1,16 @@
+/**
+ * A value in an IMAP response, before encoding (RFC 9051 section 4). The encoder
+ * (`protocol/encoder.ts`) turns it into bytes: strings as quoted strings or literals as
+ * their content requires, `null` as NIL, arrays as parenthesised lists.
+ *
+ * Message rendering (`message/`) returns these, so ENVELOPE and BODYSTRUCTURE are
+ * built as data and encoded in one place.
+ */
+export type ImapValue = null | number | bigint | string | Buffer | ImapAtom | ImapValue[];
+
+/** An atom (or a flag, or any token) written as it is, never quoted. */
+export interface ImapAtom {
+  atom: string;
+}
+
+export const atom = (value: string): ImapAtom => ({ atom: value });
