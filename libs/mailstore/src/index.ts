@@ -1,2 +1,1 @@
-// Mailboxes, messages, flags, modseq and change notification: the store SMTP delivery, IMAP and the API share.
-export {};
+export * from './types';
