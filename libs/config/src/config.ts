@@ -47,6 +47,7 @@ export interface AppConfig {
   httpUrl: string;
   delivery: DeliveryConfig;
   webhooks: WebhooksConfig;
+  inbound: InboundConfig;
 }
 
 export interface WebhooksConfig {
@@ -56,6 +57,14 @@ export interface WebhooksConfig {
   retrySchedule: number[];
   /** Hours a rotated-out secret keeps signing beside the new one. */
   secretOverlapHours: number;
+}
+
+/** Receiving on the MX: the delays that slow down address harvesting and first-time senders. */
+export interface InboundConfig {
+  /** Wait before answering 550 5.1.1 to an unknown recipient, in milliseconds. */
+  unknownRecipientDelayMs: number;
+  /** Wait before answering the end of DATA from a sender domain never seen before, in milliseconds. */
+  firstTimeSenderDelayMs: number;
 }
 
 /** Sending: limits, the retry schedule and how the worker reaches other servers. */
@@ -126,6 +135,8 @@ export const CONFIG_VARIABLES = {
     'allow webhook receivers on loopback/private addresses: true or false (default true in local mode, false in production)',
   POSTERN_WEBHOOK_RETRY_SCHEDULE: 'waits before webhook retries (default 5s,5m,30m,2h,5h,10h,10h)',
   POSTERN_WEBHOOK_SECRET_OVERLAP_HOURS: 'hours a rotated-out webhook secret keeps signing (default 24)',
+  POSTERN_UNKNOWN_RECIPIENT_DELAY_MS: 'wait before refusing an unknown recipient on the MX, in ms (default 0 in local mode, 1000 in production)',
+  POSTERN_FIRST_TIME_SENDER_DELAY_MS: 'wait before accepting mail from a never-seen sender domain, in ms (default 0 in local mode, 5000 in production)',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 } as const;
 
@@ -284,5 +295,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     httpUrl: httpUrl.replace(/\/$/, ''),
     delivery: delivery(env, local),
     webhooks: webhooks(env, local),
+    inbound: {
+      unknownRecipientDelayMs: integer(env, 'POSTERN_UNKNOWN_RECIPIENT_DELAY_MS', local ? 0 : 1000, 0, 60_000),
+      firstTimeSenderDelayMs: integer(env, 'POSTERN_FIRST_TIME_SENDER_DELAY_MS', local ? 0 : 5000, 0, 120_000),
+    },
   };
 }

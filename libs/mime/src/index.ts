@@ -10,3 +10,7 @@ export { decodeEncodedWords } from './encoded-words';
 export { composeDsn } from './dsn';
 export type { DsnInput, DsnRecipient } from './dsn';
 export * from './bounce-parse';
+export { mimeTree, leafParts, findPart, partContent, isAttachment, parseStructuredHeader } from './mime-parts';
+export type { MimePart } from './mime-parts';
+export { parseReceivedMessage } from './parse-received';
+export type { ParsedReceivedMessage, ReceivedAddress, ReceivedAttachment } from './parse-received';

@@ -9,10 +9,12 @@ import { DkimKey } from './dkim-key.entity';
 import { Domain } from './domain.entity';
 import { HoldRule } from './hold-rule.entity';
 import { MailEvent } from './mail-event.entity';
+import { MailboxRule } from './mailbox-rule.entity';
 import { MessageBlob } from './message-blob.entity';
 import { OutboundMessage } from './outbound-message.entity';
 import { QueuedRecipient } from './queued-recipient.entity';
 import { AccountRecipient, IdempotencyKey, SendCounter } from './send-tracking.entity';
+import { SenderReputation } from './sender-reputation.entity';
 import { Suppression } from './suppression.entity';
 import { Route } from './route.entity';
 import { Transport } from './transport.entity';
@@ -32,11 +34,13 @@ export {
   HoldRule,
   IdempotencyKey,
   MailEvent,
+  MailboxRule,
   MessageBlob,
   OutboundMessage,
   QueuedRecipient,
   Route,
   SendCounter,
+  SenderReputation,
   Suppression,
   Transport,
   WebhookAttempt,
@@ -50,6 +54,7 @@ export type { RecipientStatus } from './queued-recipient.entity';
 export { WAITING_STATUSES } from './queued-recipient.entity';
 export type { AttemptOutcome } from './delivery-attempt.entity';
 export type { MailEventType } from './mail-event.entity';
+export type { MailboxRuleField } from './mailbox-rule.entity';
 export type { SuppressionReason } from './suppression.entity';
 export type { TransportKind } from './transport.entity';
 export type { WebhookDeliveryStatus, WebhookSecret } from './webhook.entity';
@@ -78,4 +83,6 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,
+  MailboxRule,
+  SenderReputation,
 ];
