@@ -9,6 +9,8 @@ import { DkimKey } from './dkim-key.entity';
 import { Domain } from './domain.entity';
 import { HoldRule } from './hold-rule.entity';
 import { MailEvent } from './mail-event.entity';
+import { Mailbox } from './mailbox.entity';
+import { MailboxMessage, MailboxTombstone } from './mailbox-message.entity';
 import { MailboxRule } from './mailbox-rule.entity';
 import { MessageBlob } from './message-blob.entity';
 import { OutboundMessage } from './outbound-message.entity';
@@ -34,6 +36,9 @@ export {
   HoldRule,
   IdempotencyKey,
   MailEvent,
+  Mailbox,
+  MailboxMessage,
+  MailboxTombstone,
   MailboxRule,
   MessageBlob,
   OutboundMessage,
@@ -83,6 +88,9 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,
+  Mailbox,
+  MailboxMessage,
+  MailboxTombstone,
   MailboxRule,
   SenderReputation,
 ];
