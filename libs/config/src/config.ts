@@ -135,8 +135,10 @@ export const CONFIG_VARIABLES = {
     'allow webhook receivers on loopback/private addresses: true or false (default true in local mode, false in production)',
   POSTERN_WEBHOOK_RETRY_SCHEDULE: 'waits before webhook retries (default 5s,5m,30m,2h,5h,10h,10h)',
   POSTERN_WEBHOOK_SECRET_OVERLAP_HOURS: 'hours a rotated-out webhook secret keeps signing (default 24)',
-  POSTERN_UNKNOWN_RECIPIENT_DELAY_MS: 'wait before refusing an unknown recipient on the MX, in ms (default 0 in local mode, 1000 in production)',
-  POSTERN_FIRST_TIME_SENDER_DELAY_MS: 'wait before accepting mail from a never-seen sender domain, in ms (default 0 in local mode, 5000 in production)',
+  POSTERN_UNKNOWN_RECIPIENT_DELAY_MS:
+    'wait before refusing an unknown recipient on the MX, in ms (default 0 in local mode, 1000 in production)',
+  POSTERN_FIRST_TIME_SENDER_DELAY_MS:
+    'wait before accepting mail from a never-seen sender domain, in ms (default 0 in local mode, 5000 in production)',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 } as const;
 

@@ -13,7 +13,9 @@ test('parts are numbered like IMAP body sections (RFC 9051 6.4.5), nested multip
     subject: 'parts',
     text: 'plain body\n',
     html: '<p>html body</p>',
-    attachments: [{ filename: 'report.pdf', content: Buffer.from('%PDF-1.4 fake'), contentType: 'application/pdf', disposition: 'attachment' }],
+    attachments: [
+      { filename: 'report.pdf', content: Buffer.from('%PDF-1.4 fake'), contentType: 'application/pdf', disposition: 'attachment' },
+    ],
     messageId: '<parts@x.test>',
   });
   const tree = mimeTree(raw);

@@ -196,8 +196,12 @@ export function partContent(raw: Buffer, part: MimePart): Buffer {
       return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
     case 'quoted-printable': {
       const text = body.toString('latin1').replace(/=\r?\n/g, '');
-      return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+      return Buffer.from(
+        text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        'latin1',
+      );
     }
+    case null:
     default:
       return Buffer.from(body);
   }

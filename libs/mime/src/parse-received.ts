@@ -68,14 +68,8 @@ export async function parseReceivedMessage(
   options: { mailFrom?: string; htmlLimit?: number } = {},
 ): Promise<ParsedReceivedMessage> {
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
-  const header = (name: string): string | null => {
-    const value = parsed.headers.get(name);
-    if (value === undefined || value === null) return null;
-    if (typeof value === 'string') return value;
-    if (typeof value === 'object' && 'value' in value && typeof value.value === 'string') return value.value;
-    return String(value as unknown as string);
-  };
-  const autoSubmitted = header('auto-submitted');
+  const autoLine = parsed.headerLines.find((h) => h.key === 'auto-submitted');
+  const autoSubmitted = autoLine ? autoLine.line.slice(autoLine.line.indexOf(':') + 1) : null;
   // mailparser folds the List-* fields into one `list` entry; the header lines keep their names.
   const listHeader = parsed.headerLines.some((h) => h.key.startsWith('list-'));
   const html = typeof parsed.html === 'string' ? cut(parsed.html, options.htmlLimit ?? DEFAULT_HTML_LIMIT) : null;
@@ -102,7 +96,6 @@ export async function parseReceivedMessage(
         contentId: p.contentId,
         encodedSize: p.encodedSize,
       })),
-    automated:
-      options.mailFrom === '' || (autoSubmitted !== null && autoSubmitted.trim().toLowerCase() !== 'no') || listHeader || false,
+    automated: options.mailFrom === '' || (autoSubmitted !== null && autoSubmitted.trim().toLowerCase() !== 'no') || listHeader || false,
   };
 }

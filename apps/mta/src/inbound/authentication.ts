@@ -71,8 +71,7 @@ export async function authenticateMessage(input: AuthenticateInput): Promise<Aut
     headers: result.headers.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n'),
     reject: dmarcFailed && dmarc.policy === 'reject',
     quarantine: dmarcFailed && dmarc.policy === 'quarantine',
-    authenticated:
-      dmarc.result === 'pass' || (dmarc.result === 'none' && (spf.result === 'pass' || dkim.some((d) => d.result === 'pass'))),
+    authenticated: dmarc.result === 'pass' || (dmarc.result === 'none' && (spf.result === 'pass' || dkim.some((d) => d.result === 'pass'))),
   };
 }
 

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { Account, Domain } from '@postern/db';
 import { InboundHarness, SESSION, createAccount, deliver, refusal, startInbound } from './inbound.testing';
 
-const MESSAGE = (subject: string) => `From: someone@sender.test\nTo: x@postern.test\nSubject: ${subject}\nMessage-ID: <${subject}@sender.test>\n\nhello\n`;
+const MESSAGE = (subject: string) =>
+  `From: someone@sender.test\nTo: x@postern.test\nSubject: ${subject}\nMessage-ID: <${subject}@sender.test>\n\nhello\n`;
 
 describe('inbound recipients', () => {
   let h: InboundHarness;
@@ -44,7 +45,7 @@ describe('inbound recipients', () => {
     );
   });
 
-  test("the catch-all takes any other address of its domain; postmaster@ reaches every domain and the host name", async () => {
+  test('the catch-all takes any other address of its domain; postmaster@ reaches every domain and the host name', async () => {
     const before = (await inbox(carol)).length;
     await deliver(h.inbound, { mailFrom: 'a@sender.test', recipients: ['whoever@catch.test'], raw: MESSAGE('catchall') });
     await deliver(h.inbound, { mailFrom: '', recipients: ['postmaster@catch.test'], raw: MESSAGE('pm-domain') });
@@ -70,8 +71,14 @@ describe('inbound recipients', () => {
       recipients: ['team@postern.test', 'alice@postern.test', 'alice2@postern.test'],
       raw: MESSAGE('fanout'),
     });
-    assert.deepEqual((await inbox(alice)).slice(a).map((m) => m.subject), ['fanout']);
-    assert.deepEqual((await inbox(carol)).slice(c).map((m) => m.subject), ['fanout']);
+    assert.deepEqual(
+      (await inbox(alice)).slice(a).map((m) => m.subject),
+      ['fanout'],
+    );
+    assert.deepEqual(
+      (await inbox(carol)).slice(c).map((m) => m.subject),
+      ['fanout'],
+    );
     const [stored] = (await inbox(alice)).slice(a);
     const raw = (await h.store.readRaw(stored)).toString();
     assert.match(raw, /^X-Postern-Reason: accepted; mailbox=INBOX \(default\)/);
@@ -82,18 +89,27 @@ describe('inbound recipients', () => {
     assert.equal(await refusal(h.inbound.checkRecipient(SESSION, 'staff@postern.test', envelope)), '550 5.7.1');
     const before = (await inbox(alice)).length;
     await deliver(h.inbound, { mailFrom: 'ALICE@postern.test', recipients: ['staff@postern.test'], raw: MESSAGE('members') });
-    assert.deepEqual((await inbox(alice)).slice(before).map((m) => m.subject), ['members']);
+    assert.deepEqual(
+      (await inbox(alice)).slice(before).map((m) => m.subject),
+      ['members'],
+    );
   });
 
   test('over quota: RCPT TO answers 452 4.2.2 (temporary), nothing is stored', async () => {
     const small = await createAccount(h, 'small', ['small@postern.test'], 1500);
     await deliver(h.inbound, { mailFrom: 'a@sender.test', recipients: ['small@postern.test'], raw: MESSAGE('fits') });
     const big = MESSAGE('too-big') + 'x'.repeat(2000) + '\n';
-    assert.equal(await refusal(deliver(h.inbound, { mailFrom: 'a@sender.test', recipients: ['small@postern.test'], raw: big })), '452 4.2.2');
+    assert.equal(
+      await refusal(deliver(h.inbound, { mailFrom: 'a@sender.test', recipients: ['small@postern.test'], raw: big })),
+      '452 4.2.2',
+    );
     await h.db.getRepository(Account).update({ id: small.id }, { quotaBytes: 1 });
     const envelope = { mailFrom: { address: 'a@sender.test', params: {} }, recipients: [] };
     assert.equal(await refusal(h.inbound.checkRecipient(SESSION, 'small@postern.test', envelope)), '452 4.2.2');
-    assert.deepEqual((await inbox(small)).map((m) => m.subject), ['fits']);
+    assert.deepEqual(
+      (await inbox(small)).map((m) => m.subject),
+      ['fits'],
+    );
   });
 
   test('a disabled domain is not ours to receive for', async () => {

@@ -20,12 +20,7 @@ const clean = (value: string) => value.replace(/[\r\n()\\]/g, '').slice(0, 200);
  * after AUTH), the TLS version and cipher as a comment, `id` the connection, and `for` the
  * recipient when there is one.
  */
-export function receivedHeader(input: {
-  session: SmtpSessionInfo;
-  hostname: string;
-  recipients: string[];
-  date: Date;
-}): string {
+export function receivedHeader(input: { session: SmtpSessionInfo; hostname: string; recipients: string[]; date: Date }): string {
   const { session } = input;
   const tcpInfo = `${session.reverseHostname ? `${clean(session.reverseHostname)} ` : ''}[${clean(session.remoteAddress)}]`;
   const protocol = `ESMTP${session.tls ? 'S' : ''}${session.user ? 'A' : ''}`;
