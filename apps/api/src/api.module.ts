@@ -6,6 +6,7 @@ import { DbModule } from '@postern/db';
 import { DomainsModule } from '@postern/domains';
 import { BootContext, ObservabilityModule } from '@postern/observability';
 import { EventsModule } from '@postern/events';
+import { MailstoreModule } from '@postern/mailstore';
 import { OutboundModule } from '@postern/outbound';
 import { QueueModule } from '@postern/queue';
 import { AccountsController } from './accounts/accounts.controller';
@@ -19,7 +20,11 @@ import { ProblemFilter } from './common/problem.filter';
 import { DomainsController } from './domains/domains.controller';
 import { HealthController } from './health/health.controller';
 import { LocalModeService } from './local-mode/local-mode.service';
+import { MailboxRulesController } from './mailboxes/mailbox-rules.controller';
+import { MailboxesController } from './mailboxes/mailboxes.controller';
 import { MessagesController } from './messages/messages.controller';
+import { ReceivedController } from './received/received.controller';
+import { ReceivedService } from './received/received.service';
 import { SendComposer } from './messages/send-composer';
 import { QueueController } from './queue/queue.controller';
 import { EventsController } from './events/events.controller';
@@ -41,6 +46,7 @@ export class ApiModule {
         DomainsModule,
         OutboundModule,
         EventsModule,
+        MailstoreModule,
       ],
       controllers: [
         HealthController,
@@ -57,12 +63,16 @@ export class ApiModule {
         SuppressionsController,
         EventsController,
         WebhooksController,
+        MailboxesController,
+        MailboxRulesController,
+        ReceivedController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         LocalModeService,
         SendComposer,
+        ReceivedService,
       ],
     };
   }

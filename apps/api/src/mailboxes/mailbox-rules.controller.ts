@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@postern/accounts';
 import { MailboxRule } from '@postern/db';
@@ -42,6 +42,7 @@ export class MailboxRulesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a rule' })
+  @ApiParam({ name: 'id', description: 'Rule id', example: '019a8d2e-6f1c-7a3e-9b1d-2f4c5e6a7b8c' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(404)
   async remove(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {

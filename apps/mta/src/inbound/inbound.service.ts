@@ -77,8 +77,9 @@ export class InboundService implements SmtpSessionHooks {
     const raw = stripForgedHeaders(data, this.config.hostname);
     let auth: AuthSummary;
     try {
+      // Verified as received: a DKIM signature may cover the fields stripped below.
       auth = await authenticateMessage({
-        raw,
+        raw: data,
         ip: session.remoteAddress,
         helo: session.clientHostname,
         mailFrom,
@@ -139,7 +140,8 @@ export class InboundService implements SmtpSessionHooks {
       const reason = `accepted; mailbox=${mailbox.name} (${filed}); ${why}`;
       const message = Buffer.concat([
         Buffer.from(
-          `X-Postern-Reason: ${reason}\r\n${auth.headers}` +
+          // RFC 5321 4.4: the delivering server records the reverse path as Return-Path.
+          `Return-Path: <${mailFrom}>\r\nX-Postern-Reason: ${reason}\r\n${auth.headers}` +
             receivedHeader({ session, hostname: this.config.hostname, recipients: entry.recipients, date: now }),
           'utf8',
         ),

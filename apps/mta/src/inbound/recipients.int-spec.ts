@@ -81,7 +81,7 @@ describe('inbound recipients', () => {
     );
     const [stored] = (await inbox(alice)).slice(a);
     const raw = (await h.store.readRaw(stored)).toString();
-    assert.match(raw, /^X-Postern-Reason: accepted; mailbox=INBOX \(default\)/);
+    assert.match(raw, /^Return-Path: <a@sender\.test>\r\nX-Postern-Reason: accepted; mailbox=INBOX \(default\)/);
   });
 
   test('a members-only alias refuses outside senders with 550 5.7.1 and takes mail from its members', async () => {

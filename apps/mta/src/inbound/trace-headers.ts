@@ -36,7 +36,7 @@ export function receivedHeader(input: { session: SmtpSessionInfo; hostname: stri
 }
 
 /**
- * Removes header fields a sender must not be able to forge: our decision header, and
+ * Removes header fields a sender must not be able to forge: our decision header, Return-Path, and
  * Authentication-Results claiming our authserv-id (RFC 8601 5: "MUST" delete or rename).
  */
 export function stripForgedHeaders(raw: Buffer, hostname: string): Buffer {
@@ -47,7 +47,8 @@ export function stripForgedHeaders(raw: Buffer, hostname: string): Buffer {
   const forged = (field: string) => {
     const colon = field.indexOf(':');
     const name = field.slice(0, colon).trim().toLowerCase();
-    if (name === 'x-postern-reason') return true;
+    // RFC 5321 4.4: Return-Path is the delivering server's to add; one from the sender is not the envelope's.
+    if (name === 'x-postern-reason' || name === 'return-path') return true;
     if (name !== 'authentication-results') return false;
     const authservId = field
       .slice(colon + 1)

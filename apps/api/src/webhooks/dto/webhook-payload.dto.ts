@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { MailEventType } from '@postern/db';
 import { EVENT_TYPES } from '../../events/dto/event.dto';
+import { ParsedReceivedDto } from '../../received/dto/received.dto';
 
 const EXAMPLE_ID = '019a8d2e-6f1c-7a3e-9b1d-2f4c5e6a7b8c';
 
@@ -53,6 +54,47 @@ export class WebhookDataDto {
 
   @ApiPropertyOptional({ description: 'Events from bounces by mail: "mail"', example: 'mail' })
   source?: string;
+
+  @ApiPropertyOptional({
+    description: 'message.received: the mailbox it was stored in (messageId is `/v1/received/{id}`)',
+    example: EXAMPLE_ID,
+  })
+  mailboxId?: string;
+
+  @ApiPropertyOptional({ description: 'message.received: the mailbox name', example: 'INBOX' })
+  mailbox?: string;
+
+  @ApiPropertyOptional({
+    description: 'message.received: SMTP envelope',
+    example: { mailFrom: 'zoe@example.org', recipients: ['you@example.com'] },
+  })
+  envelope?: { mailFrom: string; recipients: string[] };
+
+  @ApiPropertyOptional({ description: 'message.received: the parsed message', type: ParsedReceivedDto })
+  received?: ParsedReceivedDto;
+
+  @ApiPropertyOptional({
+    description: 'message.received: SPF, DKIM (one per signature), DMARC and ARC results',
+    example: {
+      spf: { result: 'pass', domain: 'example.org' },
+      dkim: [{ result: 'pass', domain: 'example.org', aligned: true }],
+      dmarc: { result: 'pass', policy: 'reject', domain: 'example.org' },
+      arc: { result: 'none' },
+    },
+  })
+  authentication?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'message.received: empty envelope sender, Auto-Submitted or List-* headers', example: false })
+  automated?: boolean;
+
+  @ApiPropertyOptional({ description: 'message.received: filed as junk (DMARC quarantine, or a rule to the Junk mailbox)', example: false })
+  junk?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'message.received: why it was accepted and filed there (X-Postern-Reason)',
+    example: 'accepted; mailbox=INBOX (default); dmarc=pass spf=pass dkim=pass arc=none; sender=example.org seen=4',
+  })
+  reason?: string;
 }
 
 /** The body of every webhook POST (version 1), signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). */
