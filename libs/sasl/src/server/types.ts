@@ -67,8 +67,10 @@ export interface SaslChannelBinding {
   /** `tls-exporter` on TLS 1.3 (RFC 9266), `tls-unique` on TLS 1.2 (RFC 5929 3). */
   type: 'tls-exporter' | 'tls-unique';
   /**
-   * `socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0))` for
-   * tls-exporter, `socket.getFinished()` for tls-unique.
+   * `serverChannelBinding(socket)` computes it. tls-exporter is
+   * `socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0))`; tls-unique
+   * is the first Finished of the handshake, which on the server is `getPeerFinished()` (the
+   * client's) unless the session was resumed, not the server's own `getFinished()`.
    */
   data: Buffer;
 }
