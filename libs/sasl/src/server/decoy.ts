@@ -5,16 +5,15 @@
 
 import { createHmac, randomBytes } from 'node:crypto';
 import { cramMd5Secret, type CramMd5Secret } from '../md5-state';
-import { hashPassword } from '../password-hash';
+import { unmatchableHash } from '../password-hash';
 import { DEFAULT_SCRAM_ITERATIONS, type ScramHash, type ScramSecret } from '../scram-secret';
 
 const processKey = randomBytes(32);
-let decoyHash: Promise<string> | undefined;
+const decoyHash = unmatchableHash();
 let decoyCramMd5: CramMd5Secret | undefined;
 
-/** An scrypt hash with the default parameters of a password nobody knows, made once per process. */
-export function decoyPasswordHash(): Promise<string> {
-  decoyHash ??= hashPassword(randomBytes(24).toString('base64'));
+/** An scrypt hash with the default parameters that no password matches. */
+export function decoyPasswordHash(): string {
   return decoyHash;
 }
 

@@ -8,7 +8,7 @@ import type { SaslIdentity, SaslServerOptions } from './types';
  */
 export async function checkPassword(options: SaslServerOptions, username: string, password: string): Promise<SaslIdentity | null> {
   const account = await options.lookup(username);
-  const encoded = account?.secrets.hash ?? (await decoyPasswordHash());
+  const encoded = account?.secrets.hash ?? decoyPasswordHash();
   const valid = await verifyPassword(password, encoded);
   return account && valid ? { username, accountId: account.accountId } : null;
 }

@@ -66,6 +66,18 @@ describe('PLAIN', () => {
     assert.deepEqual(opts.lookups, ['tim@example.org', 'nobody@example.org']);
   });
 
+  it('spends a full scrypt verification on an unknown user, as on a wrong password', async () => {
+    const time = async (name: string) => {
+      const started = process.hrtime.bigint();
+      await createSaslServer('PLAIN', options()).start(plain('', name, 'tanstaaf'));
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+    const wrong = await time('tim@example.org');
+    const unknown = await time('nobody@example.org');
+    // scrypt with N = 2^15 takes tens of milliseconds; skipping it would take well under one.
+    assert.ok(unknown > wrong * 0.3, `unknown ${unknown} ms, wrong password ${wrong} ms`);
+  });
+
   it('fails malformed messages', async () => {
     const messages = [
       Buffer.alloc(0),

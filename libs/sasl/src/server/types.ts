@@ -77,8 +77,10 @@ export interface SaslChannelBinding {
 
 export interface SaslServerOptions {
   /**
-   * Finds the stored secrets for a login name; null for an unknown name. A rejection (the
-   * database is down) is passed on by `start`/`step`: answer it as a temporary failure.
+   * Finds the stored secrets for a login name, given as the client sent it (decoded from the
+   * mechanism's syntax, not normalised: fold case or NFC here as the account store does); null
+   * for an unknown name. A rejection (the database is down) is passed on by `start`/`step`:
+   * answer it as a temporary failure (SMTP 454 4.7.0, IMAP NO [UNAVAILABLE]).
    */
   lookup(username: string): Promise<SaslAccount | null>;
   /** Set on a TLS connection: offers and checks SCRAM-*-PLUS. */
