@@ -16,6 +16,9 @@ export function challenge(data: Buffer | string): SaslStep {
 
 export const INVALID_CREDENTIALS = 'Authentication credentials invalid';
 
+/** Canonical padded base64 (RFC 4648 4), as SASL carries it (RFC 4954 4, RFC 5802 7). */
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**

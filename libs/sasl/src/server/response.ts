@@ -1,4 +1,4 @@
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+import { BASE64 } from './common';
 
 /**
  * Decodes one client line of an exchange: `*` cancels (RFC 4954 4, RFC 9051 6.2.2), `=` is an

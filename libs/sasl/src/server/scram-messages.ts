@@ -3,7 +3,7 @@
  * (RFC 5802 7) the exchange fails with.
  */
 
-import { decodeUtf8 } from './common';
+import { BASE64, decodeUtf8 } from './common';
 
 /** RFC 5802 7 server-error-value, the subset this server sends. */
 export type ScramError =
@@ -45,7 +45,6 @@ const CB_NAME = /^p=([A-Za-z0-9.-]+)$/;
 // RFC 5802 7: printable = %x21-2B / %x2D-7E (no comma).
 const PRINTABLE = /^[\x21-\x2b\x2d-\x7e]+$/;
 const ATTRIBUTE = /^[A-Za-z]=/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** RFC 5802 5.1: in a saslname "," is "=2C" and "=" is "=3D"; any other "=" fails the exchange. */
 function decodeSaslName(value: string): string | undefined {

@@ -52,7 +52,12 @@ export interface SaslIdentity {
 export type SaslStep =
   /** Send the challenge (`334 ` / `+ ` with its base64; an empty one is sent as nothing after the space). */
   | { challenge: Buffer }
-  /** Authenticated. `additionalData` (SCRAM server-final `v=...`) must reach the client before the success reply. */
+  /**
+   * Authenticated. `additionalData` (SCRAM server-final `v=...`, which the client checks to know
+   * the server holds its secret) must reach the client: where the protocol has no room for data
+   * in its success reply (SMTP, RFC 4954 4), send it as one more challenge, wait for the client's
+   * empty answer, then send the success.
+   */
   | { success: SaslIdentity; additionalData?: Buffer }
   | { failure: SaslFailure };
 
