@@ -35,6 +35,32 @@ describe('inbound recipients', () => {
     assert.equal(await refusal(h.inbound.checkRecipient(SESSION, 'alice-x@postern.test', envelope)), '550 5.1.1');
   });
 
+  test('the configured delays hold back "no such user" and the reply to a first-time sender domain', async () => {
+    // The harness shares one config object with the service (0 ms in tests, as in local mode).
+    const inbound = h.env.config.inbound;
+    inbound.unknownRecipientDelayMs = 300;
+    inbound.firstTimeSenderDelayMs = 300;
+    try {
+      const envelope = { mailFrom: { address: 'a@sender.test', params: {} }, recipients: [] };
+      let started = Date.now();
+      assert.equal(await refusal(h.inbound.checkRecipient(SESSION, 'ghost@postern.test', envelope)), '550 5.1.1');
+      assert.ok(Date.now() - started >= 290, 'unknown recipient delayed');
+      started = Date.now();
+      await h.inbound.checkRecipient(SESSION, 'alice@postern.test', envelope);
+      assert.ok(Date.now() - started < 290, 'known recipient not delayed');
+      const first = 'From: a@new-sender.test\nSubject: first\n\nhi\n';
+      started = Date.now();
+      await deliver(h.inbound, { mailFrom: 'a@new-sender.test', recipients: ['alice@postern.test'], raw: first });
+      assert.ok(Date.now() - started >= 290, 'first message from new-sender.test delayed');
+      started = Date.now();
+      await deliver(h.inbound, { mailFrom: 'a@new-sender.test', recipients: ['alice@postern.test'], raw: first });
+      assert.ok(Date.now() - started < 290, 'second message not delayed');
+    } finally {
+      inbound.unknownRecipientDelayMs = 0;
+      inbound.firstTimeSenderDelayMs = 0;
+    }
+  });
+
   test('plus-addressing with the domain separator reaches the address, case-insensitively', async () => {
     const before = (await inbox(alice)).length;
     await deliver(h.inbound, { mailFrom: 'a@sender.test', recipients: ['Alice+News@postern.test'], raw: MESSAGE('plus') });
