@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { authenticate } from 'mailauth';
 import { Account, MailEvent, SenderReputation } from '@postern/db';
+import { mailauthResolver } from './authentication';
 import { InboundHarness, createAccount, deliver, dkimsign, refusal, startInbound } from './inbound.testing';
 
 const message = (from: string, subject: string, body = 'hello\n') =>
@@ -33,6 +35,7 @@ describe('inbound SPF, DKIM, DMARC and the headers they leave', () => {
     h.dns.set('signed.test', { TXT: ['v=spf1 ip4:192.0.2.1 -all'] });
     h.dns.set('_dmarc.signed.test', { TXT: ['v=DMARC1; p=reject'] });
     h.dns.set('sel._domainkey.signed.test', { TXT: [`v=DKIM1; k=rsa; p=${publicKey}`] });
+    h.dns.set('arc._domainkey.forwarder.test', { TXT: [`v=DKIM1; k=rsa; p=${publicKey}`] });
   });
 
   after(() => h?.close());
@@ -118,6 +121,25 @@ describe('inbound SPF, DKIM, DMARC and the headers they leave', () => {
     const tampered = Buffer.from(signed.toString().replace('The body that', 'The body which'));
     const reply = await refusal(deliver(h.inbound, { mailFrom: 'alice@signed.test', recipients: ['bob@postern.test'], raw: tampered }));
     assert.equal(reply, '550 5.7.1');
+  });
+
+  test('an ARC set sealed by a forwarder verifies: arc=pass in Authentication-Results and X-Postern-Reason', async () => {
+    const original = message('Alice <alice@origin.test>', 'forwarded');
+    // The forwarder's own check and seal (RFC 8617 5.1), before it passes the message on.
+    const atForwarder = await authenticate(original, {
+      ip: '127.0.0.1',
+      helo: 'mail.origin.test',
+      sender: 'alice@origin.test',
+      mta: 'mx.forwarder.test',
+      resolver: mailauthResolver([`127.0.0.1:${h.dns.port}`]),
+      seal: { signingDomain: 'forwarder.test', selector: 'arc', privateKey: privateKeyPem },
+    });
+    assert.match(atForwarder.headers, /ARC-Seal: i=1;/);
+    const forwarded = Buffer.concat([Buffer.from(atForwarder.headers.replace(/\r?\n/g, '\r\n')), original]);
+    await deliver(h.inbound, { mailFrom: 'list@forwarder.test', recipients: ['bob@postern.test'], raw: forwarded });
+    const { raw } = await lastStored();
+    assert.match(header(raw, 'Authentication-Results')!, /arc=pass/);
+    assert.match(header(raw, 'X-Postern-Reason')!, /arc=pass/);
   });
 
   test('the reputation table counts what each sender domain sent; the second message is no longer first-time', async () => {
