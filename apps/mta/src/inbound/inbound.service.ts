@@ -189,7 +189,8 @@ export class InboundService implements SmtpSessionHooks {
     mailFrom: string,
     headers: HeaderField[],
   ): Promise<{ mailbox: MailboxInfo; why: string; junk: boolean }> {
-    const mailboxes = await this.store.ensureDefaultMailboxes(accountId);
+    // One SELECT; the defaults are created on the account's first message.
+    const mailboxes = await this.store.listMailboxes(accountId);
     const inbox = mailboxes.find((m) => m.name === 'INBOX') ?? (await this.store.getMailbox(accountId, 'INBOX'));
     if (!inbox) throw new Error(`account ${accountId} has no INBOX`);
     if (auth.quarantine) {
