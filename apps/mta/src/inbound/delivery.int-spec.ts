@@ -22,7 +22,7 @@ describe('inbound delivery: bounces, rules and message.received', () => {
   after(() => h?.close());
 
   /** A sent message with its unique envelope sender, as libs/outbound stores it. */
-  async function sentMessage(to: string): Promise<{ id: string; mailFrom: string }> {
+  async function sentMessage(to: string, local = 'alice'): Promise<{ id: string; mailFrom: string }> {
     const blob = h.db.getRepository(MessageBlob).create({ data: Buffer.from('x'), size: 1 });
     await h.db.getRepository(MessageBlob).insert(blob);
     const tag = Math.random().toString(16).slice(2, 10).padEnd(8, '0');
@@ -30,7 +30,7 @@ describe('inbound delivery: bounces, rules and message.received', () => {
       accountId: alice.id,
       source: 'api',
       fromAddress: 'alice@postern.test',
-      mailFrom: `alice+${tag}${tag}@postern.test`,
+      mailFrom: `${local}+${tag}${tag}@postern.test`,
       messageIdHeader: `<${tag}@postern.test>`,
       subject: 'sent',
       size: 1,
@@ -88,6 +88,20 @@ describe('inbound delivery: bounces, rules and message.received', () => {
     assert.deepEqual(
       events.map((e) => e.data.subject),
       ['a reply'],
+    );
+  });
+
+  test('a reply to the envelope sender of a message sent from an address that has no mailbox reaches the sending account', async () => {
+    const sent = await sentMessage('friend@example.org', 'newsletter');
+    const before = (await received(alice)).length;
+    await deliver(h.inbound, {
+      mailFrom: 'friend@example.org',
+      recipients: [sent.mailFrom],
+      raw: 'From: friend@example.org\nTo: newsletter@postern.test\nSubject: unsubscribe me\n\nplease\n',
+    });
+    assert.deepEqual(
+      (await received(alice)).slice(before).map((e) => e.data.subject),
+      ['unsubscribe me'],
     );
   });
 

@@ -8,7 +8,8 @@ import { SmtpReplyError } from '@postern/smtp';
 /** An address mail is delivered to: a configured address of an account. */
 export interface DeliveryTarget {
   accountId: string;
-  addressId: string;
+  /** Null for the account of a sent message whose envelope sender has no address of its own. */
+  addressId: string | null;
   /** The configured address, `local@domain` (empty local part: the catch-all). */
   address: string;
 }
@@ -73,9 +74,16 @@ export class RecipientResolver {
       const bounce = await this.bounceAddress(recipient, separator);
       if (base) {
         const sub = await this.exact(recipient, domain, base, mailFrom, 'subaddress');
-        if (sub) return bounce ? { ...sub, kind: 'bounce', bounceForMessageId: bounce } : sub;
+        if (sub) return bounce ? { ...sub, kind: 'bounce', bounceForMessageId: bounce.messageId } : sub;
       }
-      if (bounce) return { recipient, kind: 'bounce', targets: [], bounceForMessageId: bounce };
+      // Not a DSN after all (a person replying to the envelope sender) still reaches the sender's account.
+      if (bounce)
+        return {
+          recipient,
+          kind: 'bounce',
+          targets: [{ ...bounce, addressId: null, address: recipient }],
+          bounceForMessageId: bounce.messageId,
+        };
     }
     const catchall = await this.address(domain, '');
     if (catchall) return { recipient, kind: 'catchall', targets: [await this.target(catchall, domain)] };
@@ -132,17 +140,17 @@ export class RecipientResolver {
   }
 
   /** The outbound message whose envelope sender is this address (libs/outbound: `local<sep><16 hex>@domain`). */
-  private async bounceAddress(recipient: string, separator: string): Promise<string | undefined> {
+  private async bounceAddress(recipient: string, separator: string): Promise<{ messageId: string; accountId: string } | undefined> {
     const local = recipient.slice(0, recipient.lastIndexOf('@'));
     const tag = local.slice(local.lastIndexOf(separator) + separator.length);
     if (!/^[0-9a-f]{16}$/i.test(tag)) return undefined;
     const message = await this.db
       .getRepository(OutboundMessage)
       .createQueryBuilder('m')
-      .select(['m.id'])
+      .select(['m.id', 'm.accountId'])
       .where('lower(m.mail_from) = lower(:rcpt)', { rcpt: recipient })
       .getOne();
-    return message?.id;
+    return message ? { messageId: message.id, accountId: message.accountId } : undefined;
   }
 }
 
