@@ -27,7 +27,9 @@ export interface ParsedReceivedMessage {
   messageIdHeader: string | null;
   inReplyTo: string | null;
   date: string | null;
+  /** The plain text body, cut at `htmlLimit` octets too (then `textTruncated`). */
   text: string | null;
+  textTruncated: boolean;
   /** The HTML body, cut at `htmlLimit` octets (then `htmlTruncated`). */
   html: string | null;
   htmlTruncated: boolean;
@@ -72,7 +74,9 @@ export async function parseReceivedMessage(
   const autoSubmitted = autoLine ? autoLine.line.slice(autoLine.line.indexOf(':') + 1) : null;
   // mailparser folds the List-* fields into one `list` entry; the header lines keep their names.
   const listHeader = parsed.headerLines.some((h) => h.key.startsWith('list-'));
-  const html = typeof parsed.html === 'string' ? cut(parsed.html, options.htmlLimit ?? DEFAULT_HTML_LIMIT) : null;
+  const limit = options.htmlLimit ?? DEFAULT_HTML_LIMIT;
+  const html = typeof parsed.html === 'string' ? cut(parsed.html, limit) : null;
+  const text = typeof parsed.text === 'string' ? cut(parsed.text, limit) : null;
   const tree: MimePart = mimeTree(raw);
   return {
     from: addresses(parsed.from),
@@ -83,7 +87,8 @@ export async function parseReceivedMessage(
     messageIdHeader: parsed.messageId ?? null,
     inReplyTo: parsed.inReplyTo ?? null,
     date: parsed.date ? parsed.date.toISOString() : null,
-    text: parsed.text ?? null,
+    text: text?.value ?? null,
+    textTruncated: text?.truncated ?? false,
     html: html?.value ?? null,
     htmlTruncated: html?.truncated ?? false,
     attachments: leafParts(tree)

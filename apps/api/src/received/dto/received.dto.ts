@@ -61,8 +61,11 @@ export class ParsedReceivedDto {
   @ApiProperty({ description: 'Date header', type: String, nullable: true, example: '2026-11-22T10:00:00.000Z' })
   date!: string | null;
 
-  @ApiProperty({ description: 'Plain text body', type: String, nullable: true, example: 'Hallo' })
+  @ApiProperty({ description: 'Plain text body, at most 1 MB', type: String, nullable: true, example: 'Hallo' })
   text!: string | null;
+
+  @ApiProperty({ description: 'Whether the text was cut at 1 MB', example: false })
+  textTruncated!: boolean;
 
   @ApiProperty({ description: 'HTML body, at most 1 MB', type: String, nullable: true, example: '<p>Hallo</p>' })
   html!: string | null;
