@@ -123,6 +123,21 @@ describe('inbound SPF, DKIM, DMARC and the headers they leave', () => {
     assert.equal(reply, '550 5.7.1');
   });
 
+  test('without a DMARC policy a tampered signature fails (mailauth reports dkim=neutral, body hash did not verify) and the message is still delivered', async () => {
+    const signed = dkimsign(message('Alice <alice@plain.test>', 'tampered-nodmarc', 'Original body.\n'), {
+      selector: 'sel',
+      domain: 'signed.test',
+      privateKeyPem,
+    });
+    const tampered = Buffer.from(signed.toString().replace('Original body.', 'Changed body.'));
+    await deliver(h.inbound, { mailFrom: 'alice@plain.test', recipients: ['bob@postern.test'], raw: tampered });
+    const { raw, mailbox } = await lastStored();
+    assert.equal(mailbox, 'INBOX');
+    assert.match(header(raw, 'Authentication-Results')!, /dkim=neutral \(body hash did not verify\) header\.i=@signed\.test/);
+    assert.match(header(raw, 'X-Postern-Reason')!, /dmarc=none spf=none dkim=neutral/);
+    assert.match(raw, /Subject: tampered-nodmarc/);
+  });
+
   test('an ARC set sealed by a forwarder verifies: arc=pass in Authentication-Results and X-Postern-Reason', async () => {
     const original = message('Alice <alice@origin.test>', 'forwarded');
     // The forwarder's own check and seal (RFC 8617 5.1), before it passes the message on.
