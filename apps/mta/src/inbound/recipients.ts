@@ -29,7 +29,7 @@ const POSTMASTER = 'postmaster';
 
 /** RFC 5321 4.5.3.1.5 / 4.2.2 (RFC 3463 5.1.1): no such user. */
 export function unknownRecipient(address: string): SmtpReplyError {
-  return new SmtpReplyError(550, '5.1.1', `<${address}>: no such user here`);
+  return new SmtpReplyError(550, '5.1.1', `<${address}>: no such mailbox here`);
 }
 
 /**
