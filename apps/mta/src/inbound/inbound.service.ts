@@ -10,7 +10,7 @@ import { Logger, ROOT_LOGGER } from '@postern/observability';
 import { SmtpEnvelope, SmtpReplyError, SmtpSessionHooks, SmtpSessionInfo } from '@postern/smtp';
 import { AuthSummary, authLine, authenticateMessage, mailauthResolver } from './authentication';
 import { MailboxRulesReader, matchRule } from './mailbox-rules';
-import { recordReceived } from './received-event';
+import { ReceivedEventInput, recordReceived } from './received-event';
 import { DeliveryTarget, RecipientResolver, ResolvedRecipient } from './recipients';
 import { SenderReputationService, reputationLine } from './reputation.service';
 import { receivedHeader, stripForgedHeaders } from './trace-headers';
@@ -33,6 +33,8 @@ export class InboundService implements SmtpSessionHooks {
   private readonly resolver: DNSResolver;
   /** Messages per remote IP in the current minute, for X-Postern-Reason. */
   private readonly rate = new Map<string, { minute: number; count: number }>();
+  /** What RCPT TO resolved, per session and sender, so DATA does not look it up again. */
+  private readonly accepted = new Map<string, { at: number; recipients: Map<string, ResolvedRecipient> }>();
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -60,15 +62,23 @@ export class InboundService implements SmtpSessionHooks {
     for (const accountId of new Set(resolved.targets.map((t) => t.accountId))) {
       if (await this.overQuota(accountId, 0)) throw overQuota(address);
     }
+    const key = acceptedKey(session, envelope.mailFrom.address);
+    const entry = this.accepted.get(key) ?? { at: Date.now(), recipients: new Map<string, ResolvedRecipient>() };
+    entry.recipients.set(address, resolved);
+    if (this.accepted.size > 10_000) this.pruneAccepted();
+    this.accepted.set(key, entry);
   }
 
   async onMessage(session: SmtpSessionInfo, envelope: SmtpEnvelope, data: Buffer): Promise<{ queueId?: string }> {
     const log = this.logger.child({ connection: session.id });
     const mailFrom = envelope.mailFrom.address;
     const resolved: ResolvedRecipient[] = [];
+    const key = acceptedKey(session, mailFrom);
+    const cached = this.accepted.get(key)?.recipients;
+    this.accepted.delete(key);
     for (const rcpt of envelope.recipients) {
       try {
-        resolved.push(await this.recipients.resolve(rcpt, mailFrom));
+        resolved.push(cached?.get(rcpt) ?? (await this.recipients.resolve(rcpt, mailFrom)));
       } catch (err) {
         // Accepted at RCPT and gone since (an address deleted in between): nobody to deliver to.
         log.warn({ recipient: rcpt, err }, 'recipient no longer resolves');
@@ -134,6 +144,7 @@ export class InboundService implements SmtpSessionHooks {
     const now = new Date();
     let junkAnywhere = false;
     const stored: string[] = [];
+    const events: ReceivedEventInput[] = [];
     for (const [accountId, entry] of byAccount) {
       const { mailbox, why: filed, junk } = await this.chooseMailbox(accountId, auth, mailFrom, headers);
       junkAnywhere ||= junk;
@@ -156,28 +167,27 @@ export class InboundService implements SmtpSessionHooks {
       }
       const storedMessage = appended.messages[0];
       stored.push(storedMessage.id);
-      await this.db.transaction((tx) =>
-        recordReceived(tx, {
-          accountId,
-          message: storedMessage,
-          mailboxName: mailbox.name,
-          mailFrom,
-          recipients: entry.recipients,
-          parsed,
-          auth,
-          junk,
-          reason,
-        }),
-      );
+      events.push({
+        accountId,
+        message: storedMessage,
+        mailboxName: mailbox.name,
+        mailFrom,
+        recipients: entry.recipients,
+        parsed,
+        auth,
+        junk,
+        reason,
+      });
       log.info({ accountId, mailbox: mailbox.name, messageId: storedMessage.id, reason }, 'message delivered');
     }
-    if (senderDomain) {
-      await this.reputation.record(senderDomain, {
-        authenticated: auth.authenticated,
-        outcome: junkAnywhere ? 'junk' : 'delivered',
-        result: authLine(auth),
-      });
-    }
+    // One commit for the events and the sender's record (the store has committed each message).
+    await this.db.transaction(async (tx) => {
+      for (const event of events) await recordReceived(tx, event);
+      if (senderDomain) {
+        const outcome = junkAnywhere ? 'junk' : 'delivered';
+        await this.reputation.record(senderDomain, { authenticated: auth.authenticated, outcome, result: authLine(auth) }, tx);
+      }
+    });
     // A sender never seen before waits a little: spam runs rarely do (greylisting's idea, cheaper).
     if (!known) await sleep(this.config.inbound.firstTimeSenderDelayMs);
     return { queueId: stored[0] ?? session.id };
@@ -211,6 +221,12 @@ export class InboundService implements SmtpSessionHooks {
     return adding === 0 ? quota.usedBytes >= quota.limitBytes : quota.usedBytes + adding > quota.limitBytes;
   }
 
+  private pruneAccepted(): void {
+    // Sessions that never reached DATA (RSET, QUIT, a dropped connection).
+    const cutoff = Date.now() - 30 * 60_000;
+    for (const [key, entry] of this.accepted) if (entry.at < cutoff) this.accepted.delete(key);
+  }
+
   private countRate(ip: string): number {
     const minute = Math.floor(Date.now() / 60_000);
     const entry = this.rate.get(ip);
@@ -223,6 +239,8 @@ export class InboundService implements SmtpSessionHooks {
     return entry.count;
   }
 }
+
+const acceptedKey = (session: SmtpSessionInfo, mailFrom: string) => `${session.id}\u0000${mailFrom}`;
 
 function safeHeaders(raw: Buffer): HeaderField[] {
   try {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SenderReputation } from '@postern/db';
 
 export type SenderOutcome = 'delivered' | 'junk' | 'rejected';
@@ -14,9 +14,13 @@ export class SenderReputationService {
   }
 
   /** Counts one message in one statement, so concurrent sessions never lose an update. */
-  async record(domain: string, input: { authenticated: boolean; outcome: SenderOutcome; result: string }): Promise<void> {
+  async record(
+    domain: string,
+    input: { authenticated: boolean; outcome: SenderOutcome; result: string },
+    manager: EntityManager = this.db.manager,
+  ): Promise<void> {
     const one = (on: boolean) => (on ? 1 : 0);
-    await this.db.query(
+    await manager.query(
       `INSERT INTO sender_reputation (domain, messages, authenticated, failed, rejected, junk, last_result)
        VALUES ($1, 1, $2, $3, $4, $5, $6)
        ON CONFLICT (domain) DO UPDATE SET
