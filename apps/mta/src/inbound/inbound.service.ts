@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DNSResolver } from 'mailauth';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@postern/config';
+import { DomainError, ErrorCode } from '@postern/errors';
 import { BounceMatcherService } from '@postern/events';
 import { MailStore, type MailboxInfo } from '@postern/mailstore';
 import { parseBounce, parseHeaderFields, parseReceivedMessage } from '@postern/mime';
@@ -162,7 +163,7 @@ export class InboundService implements SmtpSessionHooks {
       try {
         appended = await this.store.append(accountId, mailbox.id, [{ raw: message, internalDate: now }]);
       } catch (err) {
-        if ((err as { code?: string }).code === 'quota_exceeded') throw overQuota(entry.recipients[0]);
+        if (err instanceof DomainError && err.code === ErrorCode.QuotaExceeded) throw overQuota(entry.recipients[0]);
         throw err;
       }
       const storedMessage = appended.messages[0];
