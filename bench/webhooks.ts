@@ -266,7 +266,7 @@ async function main(): Promise<void> {
     );
     const secondMs = await reference(receiver.sample!, 'after');
     const plainMs = (firstMs + secondMs) / 2;
-    console.log(`plain loop (mean of both): ${rate(N, plainMs)} requests/s`);
+    console.log(`plain loop (mean time of both runs): ${rate(N, plainMs)} requests/s`);
     console.log(`ratio Postern/plain loop: ${(plainMs / ours.deliveredMs).toFixed(2)}`);
   } finally {
     await receiver.close();
