@@ -104,6 +104,12 @@ function deliveredData(i: number, messageId: string, recipientId: string, from: 
   };
 }
 
+/** CPU time (user + system) a process has used so far, from /proc (proc(5): utime and stime, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** N message.delivered events, shaped as recordEvent writes them for a delivery, in one INSERT. */
 async function insertEvents(db: Client, accountId: string, from: string): Promise<void> {
   const ids: string[] = [];
@@ -152,7 +158,7 @@ function syntheticSample(): Sample {
 async function postern(
   receiver: Receiver,
   url: string,
-): Promise<{ insertMs: number; firstMs: number; fannedOutMs: number; deliveredMs: number }> {
+): Promise<{ insertMs: number; firstMs: number; fannedOutMs: number; deliveredMs: number; workerCpuMs: number }> {
   const httpPort = await freePort();
   const healthPort = await freePort();
   const env = createTestEnv({
@@ -190,11 +196,13 @@ async function postern(
       timeoutMs: 60_000,
     });
 
+    const cpuBefore = cpuMs(worker.child.pid!);
     const started = Date.now();
     await insertEvents(db, rows[0].account_id, credentials.address);
     const insertMs = Date.now() - started;
     await worker.until(() => Promise.resolve(receiver.ids.size >= N), { what: `${N} webhooks received`, timeoutMs: 30 * 60_000 });
     const deliveredMs = receiver.lastAt - started;
+    const workerCpuMs = cpuMs(worker.child.pid!) - cpuBefore;
     const succeeded = await eventually(
       async () => {
         const { rows: counts } = await db.query<{ n: number }>(
@@ -208,7 +216,7 @@ async function postern(
     // Delivery ids are UUIDv7, made by the fan-out: the last one tells when the fan-out was done.
     const { rows: last } = await db.query<{ id: string }>('SELECT max(id::text) AS id FROM webhook_deliveries');
     const fannedOutMs = parseInt(last[0].id.replace(/-/g, '').slice(0, 12), 16) - started;
-    return { insertMs, firstMs: receiver.firstAt - started, fannedOutMs, deliveredMs };
+    return { insertMs, firstMs: receiver.firstAt - started, fannedOutMs, deliveredMs, workerCpuMs };
   } finally {
     await db.end().catch(() => undefined);
     await worker?.stop();
@@ -246,11 +254,13 @@ async function main(): Promise<void> {
     const before = receiver.posts;
     receiver.replaying = true;
     const started = load();
+    const cpu = process.cpuUsage();
     const ms = await plainLoop(url, sample);
+    const used = process.cpuUsage(cpu);
     receiver.replaying = false;
     if (receiver.posts - before !== N) throw new Error(`the receiver got ${receiver.posts - before} plain POSTs, expected ${N}`);
     console.log(
-      `plain HTTP POST loop ${when} (fetch, keep-alive, ${Buffer.byteLength(sample.body)} bytes): ${rate(N, ms)} requests/s (${ms} ms; ${started})`,
+      `plain HTTP POST loop ${when} (fetch, keep-alive, ${Buffer.byteLength(sample.body)} bytes): ${rate(N, ms)} requests/s (${ms} ms; ${started}; client and receiver CPU ${((used.user + used.system) / 1000 / N).toFixed(1)} ms per request)`,
     );
     return ms;
   };
@@ -261,7 +271,7 @@ async function main(): Promise<void> {
     const ours = await postern(receiver, url);
     console.log(
       `Postern: ${rate(N, ours.deliveredMs)} webhooks/s (${ours.deliveredMs} ms from the first event to the last webhook; ` +
-        `events inserted in ${ours.insertMs} ms, all fanned out after ${ours.fannedOutMs} ms, first webhook after ${ours.firstMs} ms; ${started}), ` +
+        `events inserted in ${ours.insertMs} ms, all fanned out after ${ours.fannedOutMs} ms, first webhook after ${ours.firstMs} ms; ${started}; worker CPU ${(ours.workerCpuMs / N).toFixed(1)} ms per webhook), ` +
         `${receiver.verified} signatures verified, ${receiver.duplicates} duplicates, body ${Buffer.byteLength(receiver.sample!.body)} bytes`,
     );
     const secondMs = await reference(receiver.sample!, 'after');
