@@ -9,6 +9,8 @@ const COLON = 0x3a;
 /** Where a header block ends: after the empty line, or at `end` when there is none. */
 export interface HeaderBlock {
   header: ByteRange;
+  /** An empty line ended the header. */
+  terminated: boolean;
   bodyStart: number;
   fields: HeaderField[];
 }
@@ -77,8 +79,8 @@ export function readHeaderBlock(
       flush();
       // The empty line is the line end of a delimiter that follows (RFC 2046 5.1.1), not
       // the end of this header: Dovecot leaves it out of the header.
-      if (delimiterAfterEmpty?.(next)) return { header: { start, end: at }, bodyStart: at, fields };
-      return { header: { start, end: next }, bodyStart: next, fields };
+      if (delimiterAfterEmpty?.(next)) return { header: { start, end: at }, terminated: true, bodyStart: at, fields };
+      return { header: { start, end: next }, terminated: true, bodyStart: next, fields };
     }
     const first = raw[at];
     if ((first === SP || first === TAB) && current) {
@@ -92,7 +94,7 @@ export function readHeaderBlock(
     at = next;
   }
   flush();
-  return { header: { start, end: at }, bodyStart: at, fields };
+  return { header: { start, end: at }, terminated: false, bodyStart: at, fields };
 }
 
 /** Values of the fields named `name` (case-insensitive), in header order. */

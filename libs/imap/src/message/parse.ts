@@ -77,6 +77,7 @@ function parseEntity(ctx: ParseContext, bounds: EntityBounds): Parsed {
   );
   const part = describe(raw, block.fields, bounds.digest);
   part.header = block.header;
+  part.headerTerminated = block.terminated;
   part.body = { start: block.bodyStart, end: block.bodyStart };
   if (hit !== null) {
     const done = finish(raw, part, hit);
@@ -147,6 +148,7 @@ function describe(raw: Buffer, fields: HeaderField[], digest: boolean): MimePart
   const rawEncoding = encoding(fields);
   return {
     header: { start: 0, end: 0 },
+    headerTerminated: false,
     body: { start: 0, end: 0 },
     headers: fields,
     contentType: contentType(fields, digest),

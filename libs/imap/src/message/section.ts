@@ -115,8 +115,10 @@ function sectionBytes(raw: Buffer, tree: MimePart, spec: SectionSpec): Buffer {
       const names = new Set(spec.fields.map((f) => f.toLowerCase()));
       const keep = spec.text === 'HEADER.FIELDS';
       const chosen = message.headers.filter((f) => names.has(f.name.toLowerCase()) === keep).map((f) => slice(f.range));
-      // The blank line that ends a header is part of the answer (RFC 9051 6.4.5 examples; Dovecot).
-      return Buffer.concat([...chosen, Buffer.from('\r\n')]);
+      // The blank line that ends a header is part of the answer (RFC 9051 6.4.5 examples),
+      // when the header has one (Dovecot: a header cut short by a boundary has none).
+      const blank = message.headerTerminated ? [Buffer.from('\r\n')] : [];
+      return Buffer.concat([...chosen, ...blank]);
     }
   }
 }

@@ -45,6 +45,11 @@ export interface ContentDisposition {
 export interface MimePart {
   /** The header, from its first byte to the end of the empty line after it (included). */
   header: ByteRange;
+  /**
+   * Whether the header ended with an empty line (false when the message or a boundary cut
+   * it short). The empty line may be outside `header` when a delimiter follows it at once.
+   */
+  headerTerminated: boolean;
   /** The body, after the empty line, to the line end before the next boundary. */
   body: ByteRange;
   headers: HeaderField[];
