@@ -40,8 +40,8 @@ export function unfold(value: string): string {
 
 /**
  * Splits the header block that starts at `start` (RFC 5322 2.2). Lenient as Dovecot is:
- * a line without a colon is kept as a field with an empty value, continuation lines before
- * any field belong to an unnamed field, LF-only line ends count as line ends, and a missing
+ * a line without a colon is kept as a malformed field (never found by name), a continuation
+ * line before any field starts one, LF-only line ends count as line ends, and a missing
  * empty line means the header runs to `end` (a message without body) or to the first line
  * for which `stop` is true (a boundary of an enclosing multipart); an empty line that
  * `delimiterAfterEmpty` claims belongs to the delimiter after it.
@@ -64,12 +64,9 @@ export function readHeaderBlock(
     let from = 0;
     while (from < valueBytes.length && (valueBytes[from] === 0x20 || valueBytes[from] === 0x09)) from++;
     const text = unfold(headerText(valueBytes.subarray(from)));
-    fields.push({
-      name,
-      value: text.trim(),
-      text,
-      range: { start: current.start, end: current.end },
-    });
+    const field: HeaderField = { name, value: text.trim(), text, range: { start: current.start, end: current.end } };
+    if (current.colon === -1) field.malformed = true;
+    fields.push(field);
     current = null;
   };
   while (at < end) {
@@ -100,13 +97,13 @@ export function readHeaderBlock(
 /** Values of the fields named `name` (case-insensitive), in header order. */
 export function fieldValues(fields: HeaderField[], name: string): string[] {
   const wanted = name.toLowerCase();
-  return fields.filter((f) => f.name.toLowerCase() === wanted).map((f) => f.value);
+  return fields.filter((f) => !f.malformed && f.name.toLowerCase() === wanted).map((f) => f.value);
 }
 
 /** The last field named `name` as `text` (see HeaderField), or null. */
 export function lastText(fields: HeaderField[], name: string): string | null {
   const wanted = name.toLowerCase();
-  return fields.findLast((f) => f.name.toLowerCase() === wanted)?.text ?? null;
+  return fields.findLast((f) => !f.malformed && f.name.toLowerCase() === wanted)?.text ?? null;
 }
 
 /** The first field named `name`, or null. */

@@ -40,6 +40,17 @@ function readQuoted(text: string, at: number): [value: string, next: number] {
   return [out, i];
 }
 
+// RFC 2045 5.1: token := 1*<any CHAR except SPACE, CTLs, or tspecials>; 8-bit octets are
+// let through, as Dovecot does.
+const TOKEN_CHAR = /[^\x00-\x20\x7f()<>@,;:\\"/[\]?=]/;
+
+/** Reads an unquoted value: a token, as Dovecot does (`name=a/b` is `a`). */
+function readToken(text: string, at: number): [value: string, next: number] {
+  let i = at;
+  while (i < text.length && TOKEN_CHAR.test(text[i])) i++;
+  return [text.slice(at, i), i];
+}
+
 /** Reads up to one of `stops` (or a comment), trimmed. */
 function readUntil(text: string, at: number, stops: string): [value: string, next: number] {
   let i = at;
@@ -48,8 +59,8 @@ function readUntil(text: string, at: number, stops: string): [value: string, nex
 }
 
 /**
- * Parses `value; name=value; name="quoted"` (RFC 2045 5.1, RFC 2183 2). Lenient: values
- * with spaces without quotes, missing values, stray semicolons. RFC 2231 3 continuations
+ * Parses `value; name=value; name="quoted"` (RFC 2045 5.1, RFC 2183 2). As Dovecot does,
+ * an unquoted value ends where the token does, and junk up to the next `;` is skipped. RFC 2231 3 continuations
  * (`name*0`, `name*1*`) are joined; an extended value keeps its `name*` and its
  * `charset'language'%XX` text, as IMAP servers pass it on.
  */
@@ -75,7 +86,7 @@ export function parseParamValue(text: string): ParsedParamValue {
     i = skipCfws(text, i + 1);
     let paramValue: string;
     if (text[i] === '"') [paramValue, i] = readQuoted(text, i);
-    else [paramValue, i] = readUntil(text, i, ';');
+    else [paramValue, i] = readToken(text, i);
     if (TOKEN.test(name)) raw.push([name, paramValue]);
   }
   return { value, params: joinContinuations(raw) };

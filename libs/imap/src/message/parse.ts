@@ -88,7 +88,8 @@ function parseEntity(ctx: ParseContext, bounds: EntityBounds): Parsed {
   const { type } = part.contentType;
   const nestable = bounds.depth < MAX_DEPTH && ctx.parts < MAX_PARTS;
   const boundary = type === 'multipart' ? param(part.contentType.params, 'boundary') : null;
-  if (boundary && nestable) {
+  // An empty boundary is one (every `--` line delimits), as Dovecot has it.
+  if (boundary !== null && nestable) {
     const inner = [...stack, Buffer.from(boundary, 'latin1')];
     const own = inner.length - 1;
     const digest = part.contentType.subtype === 'digest';

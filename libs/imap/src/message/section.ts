@@ -114,7 +114,7 @@ function sectionBytes(raw: Buffer, tree: MimePart, spec: SectionSpec): Buffer {
     case 'HEADER.FIELDS.NOT': {
       const names = new Set(spec.fields.map((f) => f.toLowerCase()));
       const keep = spec.text === 'HEADER.FIELDS';
-      const chosen = message.headers.filter((f) => names.has(f.name.toLowerCase()) === keep).map((f) => slice(f.range));
+      const chosen = message.headers.filter((f) => (!f.malformed && names.has(f.name.toLowerCase())) === keep).map((f) => slice(f.range));
       // The blank line that ends a header is part of the answer (RFC 9051 6.4.5 examples),
       // when the header has one (Dovecot: a header cut short by a boundary has none).
       const blank = message.headerTerminated ? [Buffer.from('\r\n')] : [];

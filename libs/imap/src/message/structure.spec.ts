@@ -153,9 +153,38 @@ describe('bodyStructure', () => {
     );
     assert.equal(structure(crlf('From: a@b', ''), false), '("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0)');
   });
+  it('reads unquoted parameter values as tokens and splits on a boundary prefix, as Dovecot does', () => {
+    const raw = crlf(
+      'Content-Type: multipart/mixed; boundary=9DD/x',
+      '',
+      '--9DD/x',
+      'Content-Type: text/plain; name=a/b; x=a\x01b; y=',
+      '',
+      'A',
+      '--9DD',
+      '',
+      'B',
+      '--9DD/x--',
+      '',
+    );
+    assert.equal(
+      structure(raw, true),
+      '(("text" "plain" ("name" "a" "x" "a" "y" "" "charset" "us-ascii") NIL NIL "7bit" 1 0 NIL NIL NIL NIL) ' +
+        '("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 1 0 NIL NIL NIL NIL) ' +
+        '("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0 NIL NIL NIL NIL) "mixed" ("boundary" "9DD") NIL NIL NIL)',
+    );
+  });
 });
 
 describe('envelope', () => {
+  it('gives empty fields as empty strings and a line without colon as no field', () => {
+    const raw = crlf('Date:', 'Subject:', 'Message-ID:', 'In-Reply-To: ', 'From: a@b', 'To', '', '');
+    assert.equal(
+      imapText(envelope(parseMessageStructure(raw))),
+      '("" "" ((NIL NIL "a" "b")) ((NIL NIL "a" "b")) ((NIL NIL "a" "b")) NIL NIL NIL "" "")',
+    );
+  });
+
   it('parses addresses as Dovecot does: routes, comments, groups, missing parts', () => {
     assert.equal(
       imapText(envelope(parseMessageStructure(single))),

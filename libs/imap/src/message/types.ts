@@ -14,6 +14,8 @@ export interface HeaderField {
   text: string;
   /** The whole field, name to its last line end included. */
   range: ByteRange;
+  /** A line without colon: kept for the bytes, never found by name (Dovecot). */
+  malformed?: true;
 }
 
 /** A parsed parameter list (RFC 2045 5.1, RFC 2231 continuations joined). */
