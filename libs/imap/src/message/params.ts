@@ -42,12 +42,13 @@ function readQuoted(text: string, at: number): [value: string, next: number] {
 
 // RFC 2045 5.1: token := 1*<any CHAR except SPACE, CTLs, or tspecials>; 8-bit octets are
 // let through, as Dovecot does.
-const TOKEN_CHAR = /[^\x00-\x20\x7f()<>@,;:\\"/[\]?=]/;
+const TSPECIALS = '()<>@,;:\\"/[]?=';
+const isTokenChar = (c: string): boolean => c.charCodeAt(0) > 0x20 && c.charCodeAt(0) !== 0x7f && !TSPECIALS.includes(c);
 
 /** Reads an unquoted value: a token, as Dovecot does (`name=a/b` is `a`). */
 function readToken(text: string, at: number): [value: string, next: number] {
   let i = at;
-  while (i < text.length && TOKEN_CHAR.test(text[i])) i++;
+  while (i < text.length && isTokenChar(text[i])) i++;
   return [text.slice(at, i), i];
 }
 
