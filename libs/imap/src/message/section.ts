@@ -114,10 +114,15 @@ function sectionBytes(raw: Buffer, tree: MimePart, spec: SectionSpec): Buffer {
     case 'HEADER.FIELDS.NOT': {
       const names = new Set(spec.fields.map((f) => f.toLowerCase()));
       const keep = spec.text === 'HEADER.FIELDS';
-      const chosen = message.headers.filter((f) => (!f.malformed && names.has(f.name.toLowerCase())) === keep).map((f) => slice(f.range));
-      // The blank line that ends a header is part of the answer (RFC 9051 6.4.5 examples),
-      // when the header has one (Dovecot: a header cut short by a boundary has none).
-      const blank = message.headerTerminated ? [Buffer.from('\r\n')] : [];
+      const chosen = message.headers
+        .filter((f) => (!f.malformed && names.has(f.name.toLowerCase())) === keep)
+        .map((f) => slice(f.range))
+        // A field cut short by the end of the message gets its line end (Dovecot).
+        .map((bytes) => (bytes.at(-1) === 0x0a ? bytes : Buffer.concat([bytes, Buffer.from('\r\n')])));
+      // The blank line that ends a header is part of the answer (RFC 9051 6.4.5 examples).
+      // Dovecot adds it also to a header cut short, unless it has no proper field at all.
+      const proper = message.headerTerminated || message.headers.some((f) => !f.malformed);
+      const blank = proper ? [Buffer.from('\r\n')] : [];
       return Buffer.concat([...chosen, ...blank]);
     }
   }
