@@ -219,6 +219,11 @@ describe('envelope', () => {
     ]);
   });
 
+  it('reads 8-bit header bytes that are not UTF-8 as Latin-1', () => {
+    const raw = Buffer.concat([Buffer.from('Subject: caf'), Buffer.from([0xe9]), Buffer.from('\r\n\r\n')]);
+    assert.equal((envelope(parseMessageStructure(raw)) as unknown[])[1], 'café');
+  });
+
   it('keeps 8-bit UTF-8 header text (RFC 6532) as text', () => {
     const raw = Buffer.from('From: Zoë <zoe@example.org>\r\nSubject: Grüße\r\n\r\n', 'utf8');
     const env = envelope(parseMessageStructure(raw)) as unknown[];
