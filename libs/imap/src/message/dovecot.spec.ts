@@ -10,7 +10,18 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort } from '@postern/testing';
-import { binarySection, bodyStructure, envelope, parseMessageStructure, resolvePart, section } from './index';
+import {
+  binarySection,
+  bodyStructure,
+  envelope,
+  matchesAddress,
+  matchesBody,
+  matchesHeader,
+  matchesText,
+  parseMessageStructure,
+  resolvePart,
+  section,
+} from './index';
 import { imapText } from './imap-text.test-helper';
 
 const DOVECOT = '/usr/sbin/dovecot';
@@ -285,6 +296,31 @@ describe('rendering compared with Dovecot on the bounce corpus', { skip }, () =>
         return typeof value === 'string' ? value : imapText(value);
       });
       compare(ours, theirs, label);
+    }
+  });
+
+  it('finds the same messages as Dovecot for SEARCH BODY, TEXT, HEADER and address keys', async () => {
+    const searches: [string, (raw: Buffer, i: number) => boolean][] = [
+      ['BODY "mailbox"', (raw, i) => matchesBody(raw, trees[i], 'mailbox')],
+      ['BODY "kijitora"', (raw, i) => matchesBody(raw, trees[i], 'kijitora')],
+      ['BODY "user unknown"', (raw, i) => matchesBody(raw, trees[i], 'user unknown')],
+      ['BODY "550"', (raw, i) => matchesBody(raw, trees[i], '550')],
+      ['TEXT "kijitora"', (raw, i) => matchesText(raw, trees[i], 'kijitora')],
+      ['TEXT "nyaan"', (raw, i) => matchesText(raw, trees[i], 'nyaan')],
+      ['HEADER "Subject" "delivery"', (raw, i) => matchesHeader(raw, trees[i], 'Subject', 'delivery')],
+      ['HEADER "X-Mailer" ""', (raw, i) => matchesHeader(raw, trees[i], 'X-Mailer', '')],
+      ['FROM "mailer-daemon"', (_raw, i) => matchesAddress(trees[i], 'from', 'mailer-daemon')],
+      ['TO "example.jp"', (_raw, i) => matchesAddress(trees[i], 'to', 'example.jp')],
+    ];
+    for (const [key, matches] of searches) {
+      const lines = await client!.command(`SEARCH CHARSET UTF-8 ${key}`);
+      const theirs = lines
+        .filter((l) => l.startsWith('* SEARCH'))
+        .flatMap((l) => l.trim().split(' ').slice(2))
+        .map(Number);
+      const ours = corpus.flatMap(({ raw }, i) => (matches(raw, i) ? [i + 1] : []));
+      assert.deepEqual(ours, theirs, key);
+      assert.ok(theirs.length > 0 || key.startsWith('CC'), `${key} finds something`);
     }
   });
 });

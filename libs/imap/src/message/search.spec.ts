@@ -58,11 +58,30 @@ describe('search helpers', () => {
     assert.ok(!matchesHeader(raw, tree, 'X-Tag', 'beta'));
   });
 
-  it('matches BODY in decoded text parts only, embedded messages included', () => {
+  it('matches BODY in decoded text parts only, embedded messages included, their headers not', () => {
     assert.ok(matchesBody(raw, tree, 'café'));
     assert.ok(matchesBody(raw, tree, 'INNER BODY'));
+    assert.ok(!matchesBody(raw, tree, 'forwarded words'), 'the embedded header is not body');
     assert.ok(!matchesBody(raw, tree, 'secret attachment'), 'attachments are not text');
     assert.ok(!matchesBody(raw, tree, 'Grüße'), 'BODY does not look at the header');
+  });
+
+  it('matches BODY in a delivery report, as Dovecot searches every message/* part', () => {
+    const report = crlf(
+      'Content-Type: multipart/report; report-type=delivery-status; boundary=r',
+      '',
+      '--r',
+      '',
+      'Delivery failed.',
+      '--r',
+      'Content-Type: message/delivery-status',
+      '',
+      'Final-Recipient: rfc822; gone@example.org',
+      'Status: 5.1.1',
+      '--r--',
+      '',
+    );
+    assert.ok(matchesBody(report, parseMessageStructure(report), 'gone@example.org'));
   });
 
   it('matches TEXT in the header and the body', () => {

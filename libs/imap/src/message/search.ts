@@ -55,23 +55,27 @@ export function matchesAddress(tree: MimePart, field: string, needle: string): b
   return addresses(tree, field).some((a) => contains(a.address, needle) || (a.name !== null && contains(a.name, needle)));
 }
 
-/** The decoded text of every text part of `part`, embedded messages included (their headers when `withHeaders`). */
+/**
+ * The decoded content of every text part of `part` and of every message/* part that is not
+ * an embedded message (delivery-status, feedback-report), as Dovecot searches them; with
+ * `withHeaders`, the header fields of the message and of embedded messages too.
+ */
 function* texts(raw: Buffer, part: MimePart, withHeaders: boolean): Generator<string> {
   if (withHeaders) for (const f of part.headers) yield `${f.name}: ${decodeEncodedWords(f.value)}`;
   if (part.contentType.type === 'multipart') {
-    for (const child of part.parts) yield* texts(raw, child, false);
+    for (const child of part.parts) yield* texts(raw, child, withHeaders);
     return;
   }
   if (isMessageType(part.contentType) && part.message) {
-    yield* texts(raw, part.message, true);
+    yield* texts(raw, part.message, withHeaders);
     return;
   }
-  if (part.contentType.type !== 'text') return;
+  if (part.contentType.type !== 'text' && part.contentType.type !== 'message') return;
   const decoded = decodeTransfer(raw.subarray(part.body.start, part.body.end), part.encoding);
   if (decoded) yield decodeCharset(decoded, param(part.contentType.params, 'charset'));
 }
 
-/** SEARCH BODY string (RFC 9051 6.4.4): in the body's text parts, decoded, case-insensitively. */
+/** SEARCH BODY string (RFC 9051 6.4.4): in the body's text parts, decoded, case-insensitively (not in the headers of embedded messages, as Dovecot). */
 export function matchesBody(raw: Buffer, tree: MimePart, needle: string): boolean {
   for (const text of texts(raw, tree, false)) if (contains(text, needle)) return true;
   return false;
