@@ -75,7 +75,7 @@ function parseEntity(ctx: ParseContext, bounds: EntityBounds): Parsed {
       return true;
     },
   );
-  const part = describe(raw, block.fields, bounds.digest);
+  const part = describe(block.fields, bounds.digest);
   part.header = block.header;
   part.headerTerminated = block.terminated;
   part.body = { start: block.bodyStart, end: block.bodyStart };
@@ -145,7 +145,7 @@ export function isMessageType(ct: ContentType): boolean {
   return ct.type === 'message' && (ct.subtype === 'rfc822' || ct.subtype === 'global');
 }
 
-function describe(raw: Buffer, fields: HeaderField[], digest: boolean): MimePart {
+function describe(fields: HeaderField[], digest: boolean): MimePart {
   const rawEncoding = encoding(fields);
   return {
     header: { start: 0, end: 0 },
@@ -238,7 +238,7 @@ export function countLines(raw: Buffer, start: number, end: number): number {
 
 /** A text/plain part without header fields, for an entity that is not parsed. */
 function emptyPart(headerAt: number, body: MimePart['body']): MimePart {
-  const part = describe(Buffer.alloc(0), [], false);
+  const part = describe([], false);
   part.header = { start: headerAt, end: headerAt };
   part.body = body;
   return part;

@@ -102,16 +102,14 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 /**
  * The calendar day of the Date header in its own zone, `YYYY-MM-DD`: SENTBEFORE, SENTON
  * and SENTSINCE compare dates "disregarding time and timezone" (RFC 9051 6.4.4), so the
- * day as written counts, not the UTC day. Null when absent or unreadable.
+ * day as written counts, not the UTC day. Null when absent or not an RFC 5322 date.
  */
 export function sentDay(tree: MimePart): string | null {
   const value = firstValue(tree.headers, 'date');
   if (value === null) return null;
-  const m = /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(stripComments(value));
-  if (!m) {
-    const date = sentDate(tree);
-    return date ? date.toISOString().slice(0, 10) : null;
-  }
+  // RFC 5322 3.3: [day-of-week ","] day month year; anything else is no date (Dovecot).
+  const m = /^\s*(?:[A-Za-z]+\s*,\s*)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s/.exec(stripComments(value) + ' ');
+  if (!m) return null;
   const month = MONTHS.indexOf(m[2].toLowerCase());
   if (month === -1) return null;
   let year = Number(m[3]);
