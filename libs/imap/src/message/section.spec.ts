@@ -78,7 +78,8 @@ describe('section', () => {
       spec: { part: [1, 2], text: 'HEADER.FIELDS', fields: ['A', 'B C'] },
       partial: { offset: 5, length: 10 },
     });
-    for (const bad of ['MIME', '0', '1..2', 'HEADER.FIELDS', 'TEXT (A)', 'BOGUS']) assert.equal(parseSectionSpec(bad), null, bad);
+    for (const bad of ['MIME', '0', '1..2', '1HEADER', '.TEXT', '1.', 'HEADER.FIELDS', 'TEXT (A)', 'BOGUS'])
+      assert.equal(parseSectionSpec(bad), null, bad);
   });
 });
 

@@ -25,8 +25,12 @@ const SPEC =
  * a section.
  */
 export function parseSectionSpec(text: string): { spec: SectionSpec; partial: SectionPartial | null } | null {
-  const m = SPEC.exec(text.trim());
+  const trimmed = text.trim();
+  const m = SPEC.exec(trimmed);
   if (!m) return null;
+  // A dot separates part numbers from the text part, and only there.
+  if (m[2] && (m[1] ? trimmed[m[1].length] !== '.' : trimmed.startsWith('.'))) return null;
+  if (!m[2] && m[1] && trimmed[m[1].length] === '.') return null;
   const part = m[1] ? m[1].split('.').map(Number) : [];
   const sectionText = m[2] ? (m[2].toUpperCase() as SectionText) : null;
   const fields = m[3] ? (m[3].match(/"(?:[^"\\]|\\.)*"|[^\s"]+/g) ?? []).map((f) => f.replace(/^"|"$/g, '')) : [];
