@@ -27,8 +27,8 @@ function skipCfws(text: string, at: number): number {
   }
 }
 
-/** Reads a quoted string starting at the opening quote; an unterminated one runs to the end. */
-function readQuoted(text: string, at: number): [value: string, next: number] {
+/** Reads a quoted string starting at the opening quote; null when it is not terminated. */
+function readQuoted(text: string, at: number): [value: string | null, next: number] {
   let out = '';
   let i = at + 1;
   for (; i < text.length; i++) {
@@ -37,7 +37,7 @@ function readQuoted(text: string, at: number): [value: string, next: number] {
     else if (c === '"') return [out, i + 1];
     else out += c;
   }
-  return [out, i];
+  return [null, i];
 }
 
 // RFC 2045 5.1: token := 1*<any CHAR except SPACE, CTLs, or tspecials>; 8-bit octets are
@@ -67,7 +67,7 @@ function readUntil(text: string, at: number, stops: string): [value: string, nex
  */
 export function parseParamValue(text: string): ParsedParamValue {
   let i = skipCfws(text, 0);
-  let value: string;
+  let value: string | null;
   if (text[i] === '"') [value, i] = readQuoted(text, i);
   else [value, i] = readUntil(text, i, ';');
   const raw: MimeParams = [];
@@ -85,12 +85,13 @@ export function parseParamValue(text: string): ParsedParamValue {
     // A parameter without "=" or with a name that is no token is dropped, as Dovecot does.
     if (text[i] !== '=') continue;
     i = skipCfws(text, i + 1);
-    let paramValue: string;
+    let paramValue: string | null;
     if (text[i] === '"') [paramValue, i] = readQuoted(text, i);
     else [paramValue, i] = readToken(text, i);
-    if (TOKEN.test(name)) raw.push([name, paramValue]);
+    // An unterminated quoted string is no value: the parameter goes (Dovecot).
+    if (TOKEN.test(name) && paramValue !== null) raw.push([name, paramValue]);
   }
-  return { value, params: joinContinuations(raw) };
+  return { value: value ?? '', params: joinContinuations(raw) };
 }
 
 const CONTINUATION = /^(.+?)\*(\d+)(\*?)$/;

@@ -210,11 +210,12 @@ function disposition(fields: HeaderField[]): ContentDisposition | null {
   return { value: parsed.value, params: parsed.params };
 }
 
+/** Content-Transfer-Encoding as written, comments aside (Dovecot shows even a broken one). */
 function encoding(fields: HeaderField[]): string | null {
   const value = firstValue(fields, 'content-transfer-encoding');
   if (value === null) return null;
   const token = parseParamValue(value).value;
-  return TOKEN.test(token) ? token : null;
+  return token === '' ? null : token;
 }
 
 /** RFC 3282 2: a comma-separated list of language tags. */
