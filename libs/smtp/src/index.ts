@@ -10,3 +10,4 @@ export { connectSmtp } from './smtp-client';
 export type { SmtpConnectOptions, SmtpRecipientResult, SmtpSession, SmtpTransaction, SmtpTransactionResult } from './smtp-client';
 export { chooseMechanism } from './auth';
 export * from './socks5';
+export * from './server/hooks';
