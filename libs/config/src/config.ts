@@ -47,6 +47,28 @@ export interface AppConfig {
   httpUrl: string;
   delivery: DeliveryConfig;
   webhooks: WebhooksConfig;
+  smtp: SmtpListenersConfig;
+}
+
+/** The SMTP listeners (MX and submission): limits per remote network, timeouts, sizes. */
+export interface SmtpListenersConfig {
+  /** Largest message the MX accepts, in bytes (submission uses delivery.maxMessageBytes). */
+  maxMessageBytes: number;
+  /** RFC 9422 LIMITS RCPTMAX: recipients per transaction. */
+  rcptMax: number;
+  /** Per remote host (/32, /64); its /26 and /21 (/48, /32) get 4× and 16×. */
+  connectionsPerMinute: number;
+  concurrentConnections: number;
+  messagesPerMinute: number;
+  messagesPerDay: number;
+  bytesPerMinute: number;
+  bytesPerDay: number;
+  /** Failed AUTH attempts per hour from one address before AUTH is refused (replies slow down after 3). */
+  authFailuresPerHour: number;
+  /** Added to AUTH replies per failure past the third, in milliseconds. */
+  authFailureDelayMs: number;
+  /** Idle seconds allowed while waiting for the client. */
+  timeoutSeconds: number;
 }
 
 export interface WebhooksConfig {
@@ -126,6 +148,17 @@ export const CONFIG_VARIABLES = {
     'allow webhook receivers on loopback/private addresses: true or false (default true in local mode, false in production)',
   POSTERN_WEBHOOK_RETRY_SCHEDULE: 'waits before webhook retries (default 5s,5m,30m,2h,5h,10h,10h)',
   POSTERN_WEBHOOK_SECRET_OVERLAP_HOURS: 'hours a rotated-out webhook secret keeps signing (default 24)',
+  POSTERN_SMTP_MAX_MESSAGE_SIZE: 'largest message the MX accepts, in bytes (default 52428800)',
+  POSTERN_SMTP_RCPT_MAX: 'recipients per SMTP transaction, announced as LIMITS RCPTMAX (default 100)',
+  POSTERN_SMTP_CONNECTIONS_PER_MINUTE: 'new SMTP connections per minute from one IP (default 120; its /26 or /48 4x, /21 or /32 16x)',
+  POSTERN_SMTP_CONCURRENT_CONNECTIONS: 'open SMTP connections from one IP (default 50; wider networks 4x and 16x)',
+  POSTERN_SMTP_MESSAGES_PER_MINUTE: 'messages per minute from one IP (default 300)',
+  POSTERN_SMTP_MESSAGES_PER_DAY: 'messages per day from one IP (default 20000)',
+  POSTERN_SMTP_BYTES_PER_MINUTE: 'message bytes per minute from one IP (default 524288000)',
+  POSTERN_SMTP_BYTES_PER_DAY: 'message bytes per day from one IP (default 10737418240)',
+  POSTERN_SMTP_AUTH_FAILURES_PER_HOUR: 'failed AUTH attempts per hour from one IP before AUTH is refused (default 30)',
+  POSTERN_SMTP_AUTH_FAILURE_DELAY_MS: 'delay added to AUTH replies per failure past the third, in ms (default 1000)',
+  POSTERN_SMTP_TIMEOUT_SECONDS: 'idle seconds an SMTP session may wait for the client (default 300)',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 } as const;
 
@@ -211,6 +244,23 @@ function webhooks(env: Env, local: boolean): WebhooksConfig {
   };
 }
 
+function smtp(env: Env): SmtpListenersConfig {
+  const max = Number.MAX_SAFE_INTEGER;
+  return {
+    maxMessageBytes: integer(env, 'POSTERN_SMTP_MAX_MESSAGE_SIZE', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    rcptMax: integer(env, 'POSTERN_SMTP_RCPT_MAX', 100, 1, 100_000),
+    connectionsPerMinute: integer(env, 'POSTERN_SMTP_CONNECTIONS_PER_MINUTE', 120, 1, max),
+    concurrentConnections: integer(env, 'POSTERN_SMTP_CONCURRENT_CONNECTIONS', 50, 1, max),
+    messagesPerMinute: integer(env, 'POSTERN_SMTP_MESSAGES_PER_MINUTE', 300, 1, max),
+    messagesPerDay: integer(env, 'POSTERN_SMTP_MESSAGES_PER_DAY', 20_000, 1, max),
+    bytesPerMinute: integer(env, 'POSTERN_SMTP_BYTES_PER_MINUTE', 500 * 1024 * 1024, 1024, max),
+    bytesPerDay: integer(env, 'POSTERN_SMTP_BYTES_PER_DAY', 10 * 1024 * 1024 * 1024, 1024, max),
+    authFailuresPerHour: integer(env, 'POSTERN_SMTP_AUTH_FAILURES_PER_HOUR', 30, 1, max),
+    authFailureDelayMs: integer(env, 'POSTERN_SMTP_AUTH_FAILURE_DELAY_MS', 1000, 0, 60_000),
+    timeoutSeconds: integer(env, 'POSTERN_SMTP_TIMEOUT_SECONDS', 300, 1, 86_400),
+  };
+}
+
 function hostname(env: Env, fallback: string | undefined): string {
   const raw = (env.POSTERN_HOSTNAME || fallback)?.toLowerCase();
   if (raw === undefined) throw new ConfigError('POSTERN_HOSTNAME', 'is required in production mode');
@@ -284,5 +334,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     httpUrl: httpUrl.replace(/\/$/, ''),
     delivery: delivery(env, local),
     webhooks: webhooks(env, local),
+    smtp: smtp(env),
   };
 }
