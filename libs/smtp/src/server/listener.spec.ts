@@ -214,7 +214,36 @@ describe('SMTP listener', () => {
     }
   });
 
+  it('writes every log line of a session with its connection id', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const mx = await startListener({ logger });
+    const c = await RawSmtp.connect(mx.port);
+    const id = /\[(.+)\]/.exec((await c.reply()).text)![1];
+    await c.command('EHLO client.test');
+    await c.command('RCPT TO:<unknown@mx.test>');
+    await c.command('QUIT');
+    await c.waitClosed();
+    await mx.listener.close();
+    const session = lines.filter(
+      (l) => l.smtp !== 'listen' && l.smtp !== 'close' && l.smtp !== 'closed' && l.msg !== 'SMTP listener ready',
+    );
+    assert.ok(session.length >= 5, JSON.stringify(lines));
+    for (const line of session) assert.equal(line.connectionId, id, JSON.stringify(line));
+  });
+
   describe('limits', () => {
+    it('closes an idle session with 421 after the read timeout', async () => {
+      const mx = await startListener({ limits: { idleTimeoutMs: 300 } });
+      const c = await RawSmtp.connect(mx.port);
+      await c.reply();
+      const started = Date.now();
+      assert.match((await c.reply()).lines[0], /^421 4\.4\.2 .*Timeout.*\[.+\]$/);
+      assert.ok(Date.now() - started < 3000);
+      await c.waitClosed();
+      await mx.listener.close();
+    });
+
     it('refuses a second concurrent connection from the same address with 421', async () => {
       const mx = await startListener({ limits: { concurrentConnections: 1 } });
       const first = await RawSmtp.connect(mx.port);

@@ -113,6 +113,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     disabledCommands: submission ? [] : ['AUTH'],
     authMethods: ['PLAIN'],
     maxAllowedUnauthenticatedCommands: 30,
+    authRequiredMessage: '5.7.0 Authentication required',
     disableReverseLookup: true,
     socketTimeout: options.limits.idleTimeoutMs,
     closeTimeout: options.closeTimeoutMs ?? 10_000,
