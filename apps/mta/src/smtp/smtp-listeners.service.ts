@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@postern/config';
 import { ROOT_LOGGER, newConnectionId } from '@postern/observability';
 import {
@@ -13,7 +13,7 @@ import {
 } from '@postern/smtp';
 import type { Logger } from 'pino';
 import { localCertificate } from './local-certificate';
-import { MX_HOOKS } from './mx-hooks';
+import { MX_HOOKS, REFUSE_ALL_RECIPIENTS } from './mx-hooks';
 import { SubmissionAuthenticator } from './submission-auth';
 import { SubmissionService } from './submission.service';
 
@@ -35,7 +35,7 @@ export class SmtpListenersService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
-    @Inject(MX_HOOKS) private readonly mxHooks: SmtpSessionHooks,
+    @Optional() @Inject(MX_HOOKS) private readonly mxHooks: SmtpSessionHooks | null,
     @Inject(SubmissionService) private readonly submission: SubmissionService,
     @Inject(SubmissionAuthenticator) private readonly authenticator: SubmissionAuthenticator,
   ) {
@@ -87,7 +87,13 @@ export class SmtpListenersService {
       {
         name: 'smtp',
         port: config.ports.smtp,
-        listener: createSmtpListener({ ...common, mode: 'mx', implicitTls: false, maxMessageSize: s.maxMessageBytes, hooks: this.mxHooks }),
+        listener: createSmtpListener({
+          ...common,
+          mode: 'mx',
+          implicitTls: false,
+          maxMessageSize: s.maxMessageBytes,
+          hooks: this.mxHooks ?? REFUSE_ALL_RECIPIENTS,
+        }),
       },
     ];
     for (const [name, port, implicitTls] of [
