@@ -14,7 +14,7 @@ export class MtaModule {
   static forRoot(context: BootContext): DynamicModule {
     return {
       module: MtaModule,
-      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule, QueueModule, SmtpModule],
+      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule, QueueModule, SmtpModule.forRoot()],
     };
   }
 }
