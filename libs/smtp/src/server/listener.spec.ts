@@ -340,6 +340,25 @@ describe('SMTP listener', () => {
       c.end();
     });
 
+    it('submission on STARTTLS: no AUTH before TLS (530), AUTH offered after it', async () => {
+      const starttls = await startListener({ mode: 'submission', certificates: store, authenticate: plainOnly });
+      const c = await RawSmtp.connect(starttls.port);
+      await c.reply();
+      const before = keywords((await c.command('EHLO client.test')).lines);
+      assert.ok(!before.some((k) => k.startsWith('AUTH')), before.join(','));
+      assert.match((await c.command('AUTH PLAIN')).lines[0], /^530 5\.7\.0 Must issue a STARTTLS command first/);
+      await c.command('STARTTLS');
+      await c.startTls({ ca: cert.cert });
+      assert.ok(keywords((await c.command('EHLO client.test')).lines).includes('AUTH PLAIN'));
+      // RFC 4954 4: no initial response gets an empty challenge; `*` cancels with 501.
+      assert.equal((await c.command('AUTH PLAIN')).lines[0], '334 ');
+      assert.equal((await c.command('*')).lines[0].slice(0, 9), '501 5.0.0');
+      assert.equal((await c.command('AUTH PLAIN')).lines[0], '334 ');
+      assert.equal((await c.command(Buffer.from('\0alice\0secret').toString('base64'))).code, 235);
+      c.end();
+      await starttls.listener.close();
+    });
+
     it('slows AUTH replies after three failures and refuses AUTH past the hourly limit', async () => {
       const c = await RawSmtp.connect(sub.port, { tls: true, ca: cert.cert });
       await c.reply();
