@@ -375,6 +375,42 @@ describe('SMTP listener', () => {
       c.end();
     });
 
+    it('passes a TLS client certificate to the authenticator, for EXTERNAL', async () => {
+      const client = await selfSignedCertificate(['client.test']);
+      const fingerprint = new X509Certificate(client.cert).fingerprint256;
+      const external: SmtpAuthenticator = {
+        mechanisms: (context) => (context.peerCertificate ? ['EXTERNAL'] : []),
+        createSession: (_mechanism, context) => {
+          const identity = context.peerCertificate?.fingerprint256 === fingerprint ? { username: 'cert-user', accountId: 'acc-2' } : null;
+          const answer = () =>
+            Promise.resolve(
+              identity ? { success: identity } : { failure: { reason: 'invalid-credentials' as const, text: 'unknown certificate' } },
+            );
+          return { start: answer, step: answer, abort: () => ({ failure: { reason: 'aborted', text: 'aborted' } }) };
+        },
+      };
+      const tlsSub = await startListener({ mode: 'submission', implicitTls: true, certificates: store, authenticate: external });
+      const socket = await new Promise<RawSmtp>((resolve, reject) => {
+        const s = tlsConnect(
+          { host: '127.0.0.1', port: tlsSub.port, servername: 'localhost', ca: cert.cert, key: client.key, cert: client.cert },
+          () => resolve(RawSmtp.wrap(s)),
+        );
+        s.once('error', reject);
+      });
+      await socket.reply();
+      assert.ok(keywords((await socket.command('EHLO client.test')).lines).includes('AUTH EXTERNAL'));
+      assert.equal((await socket.command('AUTH EXTERNAL =')).code, 235);
+      socket.end();
+      const anonymous = await RawSmtp.connect(tlsSub.port, { tls: true, ca: cert.cert });
+      await anonymous.reply();
+      assert.ok(
+        !keywords((await anonymous.command('EHLO client.test')).lines).some((k) => k.startsWith('AUTH')),
+        'no certificate, no EXTERNAL',
+      );
+      anonymous.end();
+      await tlsSub.listener.close();
+    });
+
     it('serves the replaced certificate after a reload', async () => {
       const fresh = await selfSignedCertificate(['localhost', 'mx.test', 'renewed.test']);
       store.replace(fresh, [other]);

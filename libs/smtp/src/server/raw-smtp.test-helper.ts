@@ -36,6 +36,11 @@ export class RawSmtp {
     waiters.forEach((w) => w());
   }
 
+  /** Over a socket the caller connected (e.g. TLS with a client certificate). */
+  static wrap(socket: Socket | TLSSocket): RawSmtp {
+    return new RawSmtp(socket);
+  }
+
   static connect(port: number, options: { tls?: boolean; ca?: string; servername?: string } = {}): Promise<RawSmtp> {
     return new Promise((resolve, reject) => {
       const socket = options.tls
