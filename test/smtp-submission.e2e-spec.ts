@@ -5,11 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { createTransport } from 'nodemailer';
 import { DataSource } from 'typeorm';
+import type { TLSSocket } from 'node:tls';
 import { AccountsService } from '@postern/accounts';
 import { MessageBlob, OutboundMessage } from '@postern/db';
 import { AddressesService, AliasesService, DomainsService } from '@postern/domains';
+import { ScramClient } from '@postern/sasl';
 import { TestEnv, createTestEnv, http } from '@postern/testing';
 import { RunningMta, startMta } from '../apps/mta/src/start';
+import { RawSmtp } from '../libs/smtp/src/server/raw-smtp.test-helper';
 
 const run = promisify(execFile);
 
@@ -62,6 +65,67 @@ describe('SMTP submission: real clients → OutboundService', () => {
     subject: 'Hello over submission',
     text: 'Hi Carol\n',
     headers: extraHeaders,
+  });
+
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const unb64 = (text: string) => Buffer.from(text, 'base64').toString();
+
+  for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS'] as const) {
+    test(`${mechanism} on 465 against the stored secrets${mechanism.endsWith('PLUS') ? ', bound to the TLS channel (tls-exporter)' : ''}`, async () => {
+      const c = await RawSmtp.connect(port465, { tls: true, ca });
+      await c.reply();
+      const offered = (await c.command('EHLO client.test')).lines.find((l) => l.startsWith('250-AUTH ') || l.startsWith('250 AUTH '))!;
+      assert.ok(offered.split(' ').includes(mechanism), offered);
+      const socket = c.socket as TLSSocket;
+      const channelBinding = mechanism.endsWith('PLUS')
+        ? { type: 'tls-exporter', data: socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0)) }
+        : undefined;
+      const hash = mechanism.startsWith('SCRAM-SHA-256') ? 'sha256' : 'sha1';
+      // A wrong password: 535 with SCRAM's error, and the connection goes on.
+      const wrong = new ScramClient(hash, 'alice@sender.test', 'not the password', { channelBinding });
+      let reply = await c.command(`AUTH ${mechanism} ${b64(wrong.first())}`);
+      assert.equal(reply.code, 334);
+      reply = await c.command(b64(wrong.final(unb64(reply.text))));
+      assert.match(reply.lines[0], /^535 5\.7\.8 /);
+      const scram = new ScramClient(hash, 'alice@sender.test', 'correct horse battery', { channelBinding });
+      reply = await c.command(`AUTH ${mechanism} ${b64(scram.first())}`);
+      assert.equal(reply.code, 334);
+      reply = await c.command(b64(scram.final(unb64(reply.text))));
+      // RFC 4954 4: server-final (v=) comes as a 334 the client answers with an empty line.
+      assert.equal(reply.code, 334, reply.lines.join('\n'));
+      scram.verify(unb64(reply.text));
+      assert.equal((await c.command('')).lines[0], '235 2.7.0 Authentication successful');
+      c.end();
+    });
+  }
+
+  test('SCRAM-SHA-256-PLUS with the channel binding of another connection fails', async () => {
+    const other = await RawSmtp.connect(port465, { tls: true, ca });
+    const foreign = (other.socket as TLSSocket).exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0));
+    other.end();
+    const c = await RawSmtp.connect(port465, { tls: true, ca });
+    await c.reply();
+    await c.command('EHLO client.test');
+    const scram = new ScramClient('sha256', 'alice@sender.test', 'correct horse battery', {
+      channelBinding: { type: 'tls-exporter', data: foreign },
+    });
+    let reply = await c.command(`AUTH SCRAM-SHA-256-PLUS ${b64(scram.first())}`);
+    reply = await c.command(b64(scram.final(unb64(reply.text))));
+    assert.match(reply.lines[0], /^535 5\.7\.8 .*channel-bindings-dont-match/);
+    c.end();
+  });
+
+  test('nodemailer with AUTH CRAM-MD5', async () => {
+    const transport = createTransport({
+      host: '127.0.0.1',
+      port: port587,
+      requireTLS: true,
+      tls: { ca, servername: 'localhost' },
+      auth: { user: 'alice@sender.test', pass: 'correct horse battery', method: 'CRAM-MD5' },
+    });
+    const info = await transport.sendMail(mail('alice@sender.test'));
+    transport.close();
+    assert.match(info.response, /^250 2\.6\.0 Queued as/);
   });
 
   for (const method of ['PLAIN', 'LOGIN'] as const) {
@@ -136,7 +200,7 @@ describe('SMTP submission: real clients → OutboundService', () => {
   const python = (script: string, env: Record<string, string>) =>
     run('/usr/bin/python3', ['-c', script], { env: { ...process.env, ...env }, timeout: 20_000 });
 
-  for (const mechanism of ['PLAIN', 'LOGIN']) {
+  for (const mechanism of ['PLAIN', 'LOGIN', 'CRAM-MD5']) {
     test(`Python smtplib: STARTTLS, AUTH ${mechanism}, HOLDFOR and REQUIRETLS on MAIL FROM`, async () => {
       const script = `
 import os, smtplib, ssl
@@ -147,7 +211,7 @@ s.starttls(context=ctx)
 s.ehlo('client.test')
 mech = os.environ['MECH']
 s.user, s.password = 'alice@sender.test', 'correct horse battery'
-code, text = s.auth(mech, getattr(s, 'auth_' + mech.lower()), initial_response_ok=(mech == 'PLAIN'))
+code, text = s.auth(mech, getattr(s, 'auth_' + mech.lower().replace('-', '_')), initial_response_ok=(mech == 'PLAIN'))
 assert code == 235, (code, text)
 msg = 'From: alice@sender.test\\r\\nTo: carol@dest.test\\r\\nSubject: later\\r\\n\\r\\nlater\\r\\n'
 s.sendmail('alice@sender.test', ['carol@dest.test'], msg, mail_options=['HOLDFOR=3600', 'REQUIRETLS'])

@@ -1,22 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccountsService } from '@postern/accounts';
+import { APP_CONFIG, type AppConfig } from '@postern/config';
 import type { Account } from '@postern/db';
 import { AddressesService } from '@postern/domains';
 import { DomainError } from '@postern/errors';
-import type { SmtpAuthContext, SmtpAuthenticator, SmtpSaslSession, SmtpSaslStep } from '@postern/smtp';
-
-const INVALID: SmtpSaslStep = { failure: { reason: 'invalid-credentials', text: 'invalid credentials' } };
-const ABORTED: SmtpSaslStep = { failure: { reason: 'aborted', text: 'aborted' } };
+import { createSaslServer, saslMechanisms, type SaslAccount } from '@postern/sasl';
+import type { SmtpAuthContext, SmtpAuthenticator, SmtpSaslSession } from '@postern/smtp';
 
 /**
- * Submission's AUTH against the account password: PLAIN (RFC 4616) and LOGIN. The login
- * name is one of the account's addresses or the account's name.
+ * Submission's AUTH over libs/sasl: SCRAM-SHA-256/1 (and -PLUS with the connection's channel
+ * binding), CRAM-MD5, PLAIN and LOGIN against the account's stored secrets. The login name is
+ * one of the account's addresses or the account's name. EXTERNAL is not offered: no client
+ * certificate is registered to any account yet.
  */
 @Injectable()
 export class SubmissionAuthenticator implements SmtpAuthenticator {
   constructor(
     @Inject(AccountsService) private readonly accounts: AccountsService,
     @Inject(AddressesService) private readonly addresses: AddressesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The account a login name stands for, or null. */
@@ -31,56 +33,36 @@ export class SubmissionAuthenticator implements SmtpAuthenticator {
     });
   }
 
-  private async check(username: string, password: string): Promise<SmtpSaslStep> {
+  /** What libs/sasl checks a login against; null for an unknown or disabled account. */
+  async lookup(username: string): Promise<SaslAccount | null> {
     const account = await this.resolveLogin(username);
-    if (!account || account.disabled) return INVALID;
-    if (!(await this.accounts.checkPassword(account.id, password))) return INVALID;
-    return { success: { username, accountId: account.id } };
+    if (!account || account.disabled) return null;
+    const credential = await this.accounts.credentials(account.id);
+    if (!credential) return null;
+    return {
+      accountId: account.id,
+      secrets: {
+        hash: credential.passwordHash,
+        scramSha1: credential.scramSha1,
+        scramSha256: credential.scramSha256,
+        cramMd5: credential.cramMd5,
+      },
+    };
   }
 
-  mechanisms(_context: SmtpAuthContext): string[] {
-    return ['PLAIN', 'LOGIN'];
+  mechanisms(context: SmtpAuthContext): string[] {
+    return saslMechanisms({
+      tls: context.session.tls !== undefined,
+      channelBinding: context.channelBinding !== undefined,
+      external: false,
+    });
   }
 
-  createSession(mechanism: string, _context: SmtpAuthContext): SmtpSaslSession | null {
-    switch (mechanism) {
-      case 'PLAIN': {
-        // RFC 4616 2: [authzid] NUL authcid NUL passwd; acting for another identity is not allowed.
-        const plain = (message: Buffer): Promise<SmtpSaslStep> => {
-          const parts = message.toString('utf8').split('\0');
-          if (parts.length !== 3)
-            return Promise.resolve({ failure: { reason: 'malformed', text: 'PLAIN needs authzid NUL authcid NUL password' } });
-          const [authzid, authcid, password] = parts;
-          if (authzid && authzid !== authcid) return Promise.resolve(INVALID);
-          return this.check(authcid, password);
-        };
-        return {
-          start: (initial) =>
-            initial === undefined || initial.length === 0 ? Promise.resolve({ challenge: Buffer.alloc(0) }) : plain(initial),
-          step: plain,
-          abort: () => ABORTED,
-        };
-      }
-      case 'LOGIN': {
-        // draft-murchison-sasl-login: "Username:" then "Password:"; an initial response is the user name.
-        let username: string | undefined;
-        return {
-          start: (initial) => {
-            if (initial && initial.length > 0) username = initial.toString('utf8');
-            return Promise.resolve({ challenge: Buffer.from(username === undefined ? 'Username:' : 'Password:') });
-          },
-          step: (response) => {
-            if (username === undefined) {
-              username = response.toString('utf8');
-              return Promise.resolve({ challenge: Buffer.from('Password:') });
-            }
-            return this.check(username, response.toString('utf8'));
-          },
-          abort: () => ABORTED,
-        };
-      }
-      default:
-        return null;
-    }
+  createSession(mechanism: string, context: SmtpAuthContext): SmtpSaslSession | null {
+    return createSaslServer(mechanism, {
+      lookup: (username) => this.lookup(username),
+      channelBinding: context.channelBinding,
+      hostname: this.config.hostname,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { PeerCertificate } from 'node:tls';
+import { serverChannelBinding } from '@postern/sasl';
 import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { SmtpSessionInfo } from './hooks';
 import type { IpLimiter } from './ip-limits';
@@ -19,7 +20,7 @@ export interface SmtpSaslSession {
 /** What an authenticator knows about the connection. */
 export interface SmtpAuthContext {
   session: SmtpSessionInfo;
-  /** TLS channel binding (RFC 9266 tls-exporter on TLS 1.3, RFC 5929 tls-unique before). */
+  /** TLS channel binding (RFC 9266 tls-exporter on TLS 1.3, RFC 5929 tls-unique on TLS 1.2), from libs/sasl. */
   channelBinding?: { type: 'tls-exporter' | 'tls-unique'; data: Buffer };
   /** The TLS client certificate, when the client sent one (for EXTERNAL). */
   peerCertificate?: PeerCertificate;
@@ -38,13 +39,7 @@ export function authContext(state: ConnectionState): SmtpAuthContext {
   const context: SmtpAuthContext = { session: state.info };
   if (!socket) return context;
   try {
-    if (socket.getProtocol() === 'TLSv1.3') {
-      // RFC 9266 2: label "EXPORTER-Channel-Binding", empty context, 32 bytes.
-      context.channelBinding = { type: 'tls-exporter', data: socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0)) };
-    } else {
-      const finished = socket.getFinished();
-      if (finished) context.channelBinding = { type: 'tls-unique', data: finished };
-    }
+    context.channelBinding = serverChannelBinding(socket);
   } catch {
     // no channel binding: the -PLUS mechanisms are simply not offered
   }
