@@ -67,6 +67,22 @@ describe('loadConfig', () => {
     }
   });
 
+  test('SMTP limits: production defaults, off in local mode, and a bad value names its variable', () => {
+    const production = {
+      POSTERN_MODE: 'production',
+      POSTERN_HOSTNAME: 'mx.example.org',
+      DATABASE_URL: 'postgres://db/p',
+      REDIS_URL: 'redis://r',
+    };
+    const smtp = loadConfig(production, '/srv').smtp;
+    assert.equal(smtp.messagesPerMinute, 1000);
+    assert.equal(smtp.concurrentConnections, 50);
+    assert.equal(smtp.rcptMax, 100);
+    assert.equal(loadConfig({}, '/srv').smtp.messagesPerMinute, Number.MAX_SAFE_INTEGER);
+    assert.equal(loadConfig({ POSTERN_SMTP_MESSAGES_PER_MINUTE: '5' }, '/srv').smtp.messagesPerMinute, 5);
+    assert.equal(errorOf({ POSTERN_SMTP_RCPT_MAX: '0' }).variable, 'POSTERN_SMTP_RCPT_MAX');
+  });
+
   test('.env.example and the README document every variable', () => {
     // Tests run from dist/; the sources are at the repository root.
     const root = join(__dirname, '../../../..');

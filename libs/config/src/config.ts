@@ -150,12 +150,13 @@ export const CONFIG_VARIABLES = {
   POSTERN_WEBHOOK_SECRET_OVERLAP_HOURS: 'hours a rotated-out webhook secret keeps signing (default 24)',
   POSTERN_SMTP_MAX_MESSAGE_SIZE: 'largest message the MX accepts, in bytes (default 52428800)',
   POSTERN_SMTP_RCPT_MAX: 'recipients per SMTP transaction, announced as LIMITS RCPTMAX (default 100)',
-  POSTERN_SMTP_CONNECTIONS_PER_MINUTE: 'new SMTP connections per minute from one IP (default 120; its /26 or /48 4x, /21 or /32 16x)',
-  POSTERN_SMTP_CONCURRENT_CONNECTIONS: 'open SMTP connections from one IP (default 50; wider networks 4x and 16x)',
-  POSTERN_SMTP_MESSAGES_PER_MINUTE: 'messages per minute from one IP (default 300)',
-  POSTERN_SMTP_MESSAGES_PER_DAY: 'messages per day from one IP (default 20000)',
-  POSTERN_SMTP_BYTES_PER_MINUTE: 'message bytes per minute from one IP (default 524288000)',
-  POSTERN_SMTP_BYTES_PER_DAY: 'message bytes per day from one IP (default 10737418240)',
+  POSTERN_SMTP_CONNECTIONS_PER_MINUTE:
+    'new SMTP connections per minute from one IP (default 300, unlimited in local mode; its /26 or /48 4x, /21 or /32 16x)',
+  POSTERN_SMTP_CONCURRENT_CONNECTIONS: 'open SMTP connections from one IP (default 50, unlimited in local mode; wider networks 4x and 16x)',
+  POSTERN_SMTP_MESSAGES_PER_MINUTE: 'messages per minute from one IP (default 1000, unlimited in local mode)',
+  POSTERN_SMTP_MESSAGES_PER_DAY: 'messages per day from one IP (default 100000, unlimited in local mode)',
+  POSTERN_SMTP_BYTES_PER_MINUTE: 'message bytes per minute from one IP (default 1073741824, unlimited in local mode)',
+  POSTERN_SMTP_BYTES_PER_DAY: 'message bytes per day from one IP (default 21474836480, unlimited in local mode)',
   POSTERN_SMTP_AUTH_FAILURES_PER_HOUR: 'failed AUTH attempts per hour from one IP before AUTH is refused (default 30)',
   POSTERN_SMTP_AUTH_FAILURE_DELAY_MS: 'delay added to AUTH replies per failure past the third, in ms (default 1000)',
   POSTERN_SMTP_TIMEOUT_SECONDS: 'idle seconds an SMTP session may wait for the client (default 300)',
@@ -244,17 +245,19 @@ function webhooks(env: Env, local: boolean): WebhooksConfig {
   };
 }
 
-function smtp(env: Env): SmtpListenersConfig {
+function smtp(env: Env, local: boolean): SmtpListenersConfig {
   const max = Number.MAX_SAFE_INTEGER;
+  // Local mode: every client is this machine (tests, benchmarks), so the per-network limits are off by default.
+  const limit = (name: string, fallback: number, min: number) => integer(env, name, local ? max : fallback, min, max);
   return {
     maxMessageBytes: integer(env, 'POSTERN_SMTP_MAX_MESSAGE_SIZE', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rcptMax: integer(env, 'POSTERN_SMTP_RCPT_MAX', 100, 1, 100_000),
-    connectionsPerMinute: integer(env, 'POSTERN_SMTP_CONNECTIONS_PER_MINUTE', 120, 1, max),
-    concurrentConnections: integer(env, 'POSTERN_SMTP_CONCURRENT_CONNECTIONS', 50, 1, max),
-    messagesPerMinute: integer(env, 'POSTERN_SMTP_MESSAGES_PER_MINUTE', 300, 1, max),
-    messagesPerDay: integer(env, 'POSTERN_SMTP_MESSAGES_PER_DAY', 20_000, 1, max),
-    bytesPerMinute: integer(env, 'POSTERN_SMTP_BYTES_PER_MINUTE', 500 * 1024 * 1024, 1024, max),
-    bytesPerDay: integer(env, 'POSTERN_SMTP_BYTES_PER_DAY', 10 * 1024 * 1024 * 1024, 1024, max),
+    connectionsPerMinute: limit('POSTERN_SMTP_CONNECTIONS_PER_MINUTE', 300, 1),
+    concurrentConnections: limit('POSTERN_SMTP_CONCURRENT_CONNECTIONS', 50, 1),
+    messagesPerMinute: limit('POSTERN_SMTP_MESSAGES_PER_MINUTE', 1000, 1),
+    messagesPerDay: limit('POSTERN_SMTP_MESSAGES_PER_DAY', 100_000, 1),
+    bytesPerMinute: limit('POSTERN_SMTP_BYTES_PER_MINUTE', 1024 * 1024 * 1024, 1024),
+    bytesPerDay: limit('POSTERN_SMTP_BYTES_PER_DAY', 20 * 1024 * 1024 * 1024, 1024),
     authFailuresPerHour: integer(env, 'POSTERN_SMTP_AUTH_FAILURES_PER_HOUR', 30, 1, max),
     authFailureDelayMs: integer(env, 'POSTERN_SMTP_AUTH_FAILURE_DELAY_MS', 1000, 0, 60_000),
     timeoutSeconds: integer(env, 'POSTERN_SMTP_TIMEOUT_SECONDS', 300, 1, 86_400),
@@ -334,6 +337,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     httpUrl: httpUrl.replace(/\/$/, ''),
     delivery: delivery(env, local),
     webhooks: webhooks(env, local),
-    smtp: smtp(env),
+    smtp: smtp(env, local),
   };
 }

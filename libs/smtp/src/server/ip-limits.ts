@@ -19,12 +19,12 @@ export interface SmtpLimits {
 }
 
 export const DEFAULT_SMTP_LIMITS: SmtpLimits = {
-  connectionsPerMinute: 120,
+  connectionsPerMinute: 300,
   concurrentConnections: 50,
-  messagesPerMinute: 300,
-  messagesPerDay: 20_000,
-  bytesPerMinute: 500 * 1024 * 1024,
-  bytesPerDay: 10 * 1024 * 1024 * 1024,
+  messagesPerMinute: 1000,
+  messagesPerDay: 100_000,
+  bytesPerMinute: 1024 * 1024 * 1024,
+  bytesPerDay: 20 * 1024 * 1024 * 1024,
   authFailuresBeforeDelay: 3,
   authFailureDelayMs: 1000,
   authFailuresPerHour: 30,
