@@ -20,3 +20,12 @@ describe('findSmuggling', () => {
   it('finds <CR>.<CR> as a bare CR', () => assert.equal(findSmuggling(wrap('\r.\r')), 'a bare CR'));
   it('finds a bare CR anywhere', () => assert.equal(findSmuggling(Buffer.from('a\rb\r\n')), 'a bare CR'));
 });
+
+describe('findSmuggling on a large message', () => {
+  it('scans 20 MB of CRLF lines quickly', () => {
+    const big = Buffer.from(`${'a'.repeat(76)}\r\n`.repeat(260_000));
+    const started = Date.now();
+    assert.equal(findSmuggling(big), null);
+    assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+  });
+});

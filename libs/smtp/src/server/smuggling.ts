@@ -8,19 +8,19 @@
  * Returns what was found, or null. `message` is dot-unstuffed, without the final `.`.
  */
 export function findSmuggling(message: Buffer): string | null {
-  for (let i = 0; i < message.length; i++) {
-    const byte = message[i];
-    // RFC 5321 2.3.8: CR and LF only as the CRLF pair; a bare CR is how `<CR>.<CR>` hides.
-    if (byte === 0x0d && message[i + 1] !== 0x0a) return 'a bare CR';
-    if (byte === 0x0a && message[i + 1] === 0x2e) {
-      const bareBefore = message[i - 1] !== 0x0d;
-      const after = message[i + 2];
-      const bareAfter = after === 0x0a;
-      const crlfAfter = after === 0x0d && message[i + 3] === 0x0a;
-      if (bareAfter && bareBefore) return '<LF>.<LF>';
-      if (bareAfter) return '<CRLF>.<LF>';
-      if (crlfAfter && bareBefore) return '<LF>.<CRLF>';
-    }
+  // RFC 5321 2.3.8: CR and LF only as the CRLF pair; a bare CR is how `<CR>.<CR>` hides.
+  for (let i = message.indexOf(0x0d); i >= 0; i = message.indexOf(0x0d, i + 1)) {
+    if (message[i + 1] !== 0x0a) return 'a bare CR';
+  }
+  // A dot alone on a line whose line end, before or after, is a bare LF.
+  for (let i = message.indexOf('\n.'); i >= 0; i = message.indexOf('\n.', i + 1)) {
+    const bareBefore = message[i - 1] !== 0x0d;
+    const after = message[i + 2];
+    const bareAfter = after === 0x0a;
+    const crlfAfter = after === 0x0d && message[i + 3] === 0x0a;
+    if (bareAfter && bareBefore) return '<LF>.<LF>';
+    if (bareAfter) return '<CRLF>.<LF>';
+    if (crlfAfter && bareBefore) return '<LF>.<CRLF>';
   }
   return null;
 }
