@@ -232,6 +232,22 @@ describe('SMTP listener', () => {
     for (const line of session) assert.equal(line.connectionId, id, JSON.stringify(line));
   });
 
+  it('looks up the reverse name of the peer when given a resolver', async () => {
+    const mx = await startListener({ reverseLookup: (ip) => Promise.resolve(ip === '127.0.0.1' ? ['Client.Example.'] : []) });
+    const c = await RawSmtp.connect(mx.port);
+    await c.reply();
+    await c.command('EHLO helo.test');
+    await c.command('MAIL FROM:<a@client.test>');
+    await c.command('RCPT TO:<b@mx.test>');
+    await c.command('DATA');
+    assert.equal((await c.command('Subject: x\r\n\r\nx\r\n.')).code, 250);
+    const session = mx.received.at(-1)!.session;
+    assert.equal(session.reverseHostname, 'client.example');
+    assert.equal(session.clientHostname, 'helo.test');
+    c.end();
+    await mx.listener.close();
+  });
+
   describe('limits', () => {
     it('closes an idle session with 421 after the read timeout', async () => {
       const mx = await startListener({ limits: { idleTimeoutMs: 300 } });

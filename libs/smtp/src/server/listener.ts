@@ -37,6 +37,8 @@ export interface SmtpListenerOptions {
   newConnectionId?: () => string;
   /** How long close() lets sessions finish before answering 421. */
   closeTimeoutMs?: number;
+  /** Reverse DNS (PTR) of the peer, for `SmtpSessionInfo.reverseHostname`; none when absent. */
+  reverseLookup?: (address: string) => Promise<string[]>;
 }
 
 export interface SmtpListener {
@@ -114,7 +116,19 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     authMethods: ['PLAIN'],
     maxAllowedUnauthenticatedCommands: 30,
     authRequiredMessage: '5.7.0 Authentication required',
-    disableReverseLookup: true,
+    disableReverseLookup: !options.reverseLookup,
+    ...(options.reverseLookup
+      ? {
+          resolver: {
+            reverse: (address: string, callback: (err: Error | null, hostnames?: string[]) => void) => {
+              options.reverseLookup!(address).then(
+                (names) => callback(null, names),
+                (err: Error) => callback(err),
+              );
+            },
+          },
+        }
+      : {}),
     socketTimeout: options.limits.idleTimeoutMs,
     closeTimeout: options.closeTimeoutMs ?? 10_000,
     heloResponse: '%s greets %s',
@@ -133,6 +147,8 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
         );
       }
       state.counted = true;
+      // smtp-server falls back to `[address]` when there is no (valid) PTR name.
+      if (session.clientHostname && !session.clientHostname.startsWith('[')) state.info.reverseHostname = session.clientHostname;
       state.logger.info({ remoteAddress: session.remoteAddress, remotePort: session.remotePort }, 'connection');
       callback();
     },
