@@ -248,6 +248,56 @@ describe('SMTP listener', () => {
     await mx.listener.close();
   });
 
+  it('answers a failing hook with 451 4.3.0 and no details, and the session goes on', async () => {
+    const mx = await startListener({
+      hooks: { onMessage: () => Promise.reject(new Error('database on fire at /srv/secret.ts:12')) },
+    });
+    const c = await RawSmtp.connect(mx.port);
+    await c.reply();
+    await c.command('EHLO client.test');
+    await c.command('MAIL FROM:<a@client.test>');
+    await c.command('RCPT TO:<b@mx.test>');
+    await c.command('DATA');
+    const reply = await c.command('Subject: x\r\n\r\nx\r\n.');
+    assert.match(reply.lines[0], /^451 4\.3\.0 Local error in processing; try again later \[.+\]$/);
+    assert.equal((await c.command('NOOP')).code, 250);
+    c.end();
+    await mx.listener.close();
+  });
+
+  it('accepts SMTPUTF8 and 8BITMIME (RFC 6531, RFC 6152)', async () => {
+    const mx = await startListener();
+    const c = await RawSmtp.connect(mx.port);
+    await c.reply();
+    await c.command('EHLO client.test');
+    assert.equal((await c.command('MAIL FROM:<jöran@exämple.test> SMTPUTF8 BODY=8BITMIME')).code, 250);
+    assert.equal((await c.command('RCPT TO:<zoë@mx.test>')).code, 250);
+    await c.command('DATA');
+    c.write(Buffer.from('Subject: Grüße\r\n\r\nÄpfel\r\n.\r\n', 'utf8'));
+    assert.equal((await c.reply()).code, 250);
+    const got = mx.received.at(-1)!;
+    assert.equal(got.envelope.mailFrom.params.SMTPUTF8, true);
+    assert.equal(got.raw.toString('utf8'), 'Subject: Grüße\r\n\r\nÄpfel\r\n');
+    c.end();
+    await mx.listener.close();
+  });
+
+  it('close() refuses new connections, lets a message in DATA finish, then answers 421', async () => {
+    const mx = await startListener();
+    const c = await RawSmtp.connect(mx.port);
+    await c.reply();
+    await c.command('EHLO client.test');
+    await c.command('MAIL FROM:<a@client.test>');
+    await c.command('RCPT TO:<b@mx.test>');
+    assert.equal((await c.command('DATA')).code, 354);
+    const closed = mx.listener.close();
+    await assert.rejects(RawSmtp.connect(mx.port), /ECONNREFUSED/);
+    assert.equal((await c.command('Subject: last\r\n\r\nx\r\n.')).code, 250);
+    assert.match((await c.command('MAIL FROM:<a@client.test>')).lines[0], /^421 4\.4\.2 Server shutting down \[.+\]$/);
+    await c.waitClosed();
+    await closed;
+  });
+
   describe('limits', () => {
     it('closes an idle session with 421 after the read timeout', async () => {
       const mx = await startListener({ limits: { idleTimeoutMs: 300 } });
