@@ -40,7 +40,11 @@ export interface AppConfig {
   /** Address the listeners bind to. */
   bindAddress: string;
   ports: ListenerPorts;
-  tls: { certPath: string; keyPath: string } | null;
+  /**
+   * The default certificate (the one naming the hostname, else the first) and any others, for
+   * SNI: POSTERN_TLS_CERT/KEY may list several comma-separated paths, pairwise.
+   */
+  tls: { certPath: string; keyPath: string; additional: { certPath: string; keyPath: string }[] } | null;
   dataDir: string;
   logLevel: LogLevel;
   /** Public base URL of the HTTP API, used in printed instructions. */
@@ -129,8 +133,8 @@ export const CONFIG_VARIABLES = {
   POSTERN_IMAPS_PORT: 'IMAP port (implicit TLS)',
   POSTERN_WORKER_HEALTH_PORT: 'health port of the worker app',
   POSTERN_MTA_HEALTH_PORT: 'health port of the MTA app',
-  POSTERN_TLS_CERT: 'path of the PEM certificate chain',
-  POSTERN_TLS_KEY: 'path of the PEM private key',
+  POSTERN_TLS_CERT: 'path of the PEM certificate chain (comma-separated for several, picked by SNI)',
+  POSTERN_TLS_KEY: 'path of the PEM private key (comma-separated, one per certificate)',
   POSTERN_DATA_DIR: 'directory for local state (certificates, local credentials)',
   POSTERN_HTTP_URL: 'public base URL of the HTTP API',
   POSTERN_OUTBOUND: 'direct (deliver to MX hosts) or local (simulate outcomes on this machine); default local in local mode',
@@ -281,13 +285,27 @@ function tls(env: Env): AppConfig['tls'] {
   if (!cert && !key) return null;
   if (!cert) throw new ConfigError('POSTERN_TLS_CERT', 'must be set when POSTERN_TLS_KEY is');
   if (!key) throw new ConfigError('POSTERN_TLS_KEY', 'must be set when POSTERN_TLS_CERT is');
-  for (const [name, path] of [
-    ['POSTERN_TLS_CERT', cert],
-    ['POSTERN_TLS_KEY', key],
-  ] as const) {
-    if (!existsSync(path)) throw new ConfigError(name, `file not found: '${path}'`);
+  const list = (raw: string) =>
+    raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+  const certs = list(cert);
+  const keys = list(key);
+  if (certs.length !== keys.length) {
+    throw new ConfigError(
+      'POSTERN_TLS_KEY',
+      `must list as many keys as POSTERN_TLS_CERT lists certificates (${certs.length}), got ${keys.length}`,
+    );
   }
-  return { certPath: resolve(cert), keyPath: resolve(key) };
+  for (const [name, paths] of [
+    ['POSTERN_TLS_CERT', certs],
+    ['POSTERN_TLS_KEY', keys],
+  ] as const) {
+    for (const path of paths) if (!existsSync(path)) throw new ConfigError(name, `file not found: '${path}'`);
+  }
+  const pairs = certs.map((c, i) => ({ certPath: resolve(c), keyPath: resolve(keys[i]) }));
+  return { ...pairs[0], additional: pairs.slice(1) };
 }
 
 /**

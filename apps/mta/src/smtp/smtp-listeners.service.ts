@@ -48,8 +48,8 @@ export class SmtpListenersService {
     const { tls, localMode, dataDir, hostname } = this.config;
     if (tls) {
       const watched = certificateStoreFromFiles({
-        certPath: tls.certPath,
-        keyPath: tls.keyPath,
+        files: [{ certPath: tls.certPath, keyPath: tls.keyPath }, ...tls.additional],
+        hostname,
         onReload: (err) =>
           err
             ? this.logger.error({ err: err.message }, 'certificate reload failed; keeping the previous one')

@@ -21,6 +21,26 @@ describe('certificates', () => {
     assert.equal(store.contextFor('unknown.test'), store.contextFor(undefined));
   });
 
+  it('takes the certificate naming the host name as the default, the others for SNI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postern-certs-'));
+    try {
+      const files = [];
+      for (const [i, names] of [['www.example.test'], ['*.example.test'], ['other.test']].entries()) {
+        const pem = await selfSignedCertificate(names);
+        writeFileSync(join(dir, `${i}.crt`), pem.cert);
+        writeFileSync(join(dir, `${i}.key`), pem.key);
+        files.push({ certPath: join(dir, `${i}.crt`), keyPath: join(dir, `${i}.key`) });
+      }
+      const watched = certificateStoreFromFiles({ files, hostname: 'mx.example.test' });
+      watched.close();
+      assert.deepEqual(certificateNames(watched.store.default.cert), ['*.example.test']);
+      assert.notEqual(watched.store.contextFor('other.test'), watched.store.contextFor(undefined));
+      assert.notEqual(watched.store.contextFor('www.example.test'), watched.store.contextFor(undefined));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reloads when the files change and keeps the old certificate while they are broken', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'postern-certs-'));
     try {
@@ -31,7 +51,7 @@ describe('certificates', () => {
       writeFileSync(certPath, first.cert);
       writeFileSync(keyPath, first.key);
       const reloads: (Error | null)[] = [];
-      const watched = certificateStoreFromFiles({ certPath, keyPath, intervalMs: 20, onReload: (err) => reloads.push(err) });
+      const watched = certificateStoreFromFiles({ files: [{ certPath, keyPath }], intervalMs: 20, onReload: (err) => reloads.push(err) });
       try {
         assert.deepEqual(certificateNames(watched.store.default.cert), ['first.test']);
         writeFileSync(certPath, 'not a certificate');

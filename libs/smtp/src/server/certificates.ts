@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { SecureContext, createSecureContext } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 
@@ -71,36 +71,63 @@ export class CertificateStore extends EventEmitter {
   };
 }
 
+/** Whether a certificate name (possibly `*.example.org`) covers a host name. */
+function covers(name: string, hostname: string): boolean {
+  if (name === hostname) return true;
+  const dot = hostname.indexOf('.');
+  return name.startsWith('*.') && dot > 0 && name.slice(1) === hostname.slice(dot);
+}
+
 /**
- * Loads the default certificate from PEM files and reloads it when either file changes
- * (polled, so a renewal that replaces the files atomically is seen too). A reload that fails
- * (a half-written file) keeps the previous certificate and reports the error.
+ * Loads certificates from PEM files (the default is the one naming `hostname`, else the first)
+ * and reloads them when any file changes (polled, so a renewal that replaces the files
+ * atomically is seen too). A reload that fails (a half-written file) keeps the previous
+ * certificates and reports the error.
  */
 export function certificateStoreFromFiles(options: {
-  certPath: string;
-  keyPath: string;
+  files: { certPath: string; keyPath: string }[];
+  hostname?: string;
   intervalMs?: number;
   onReload?: (err: Error | null) => void;
 }): { store: CertificateStore; close(): void } {
-  const load = (): PemCertificate => ({ cert: readFileSync(options.certPath), key: readFileSync(options.keyPath) });
-  const store = new CertificateStore(load());
-  const reload = (current: { mtimeMs: number }, previous: { mtimeMs: number }) => {
-    if (current.mtimeMs === previous.mtimeMs) return;
+  if (options.files.length === 0) throw new Error('no certificate files');
+  const load = (): [PemCertificate, PemCertificate[]] => {
+    const pems = options.files.map((f) => ({ cert: readFileSync(f.certPath), key: readFileSync(f.keyPath) }));
+    const host = options.hostname?.toLowerCase();
+    const index = host ? pems.findIndex((p) => certificateNames(p.cert).some((n) => covers(n, host))) : -1;
+    const chosen = index < 0 ? 0 : index;
+    return [pems[chosen], pems.filter((_, i) => i !== chosen)];
+  };
+  const paths = options.files.flatMap((f) => [f.certPath, f.keyPath]);
+  // Compared with the files as last loaded (not with the previous poll), so a change made
+  // right after loading is seen too.
+  const stamp = () =>
+    paths
+      .map((path) => {
+        try {
+          const st = statSync(path);
+          return `${st.mtimeMs}:${st.size}`;
+        } catch {
+          return 'missing';
+        }
+      })
+      .join('|');
+  let loaded = stamp();
+  const store = new CertificateStore(...load());
+  let failed = '';
+  const timer = setInterval(() => {
+    const now = stamp();
+    if (now === loaded || now === failed) return;
     try {
-      store.replace(load());
+      store.replace(...load());
+      loaded = now;
       options.onReload?.(null);
     } catch (err) {
+      // Reported once per state of the files; the next change is tried again.
+      failed = now;
       options.onReload?.(err as Error);
     }
-  };
-  const interval = options.intervalMs ?? 5000;
-  watchFile(options.certPath, { interval, persistent: false }, reload);
-  watchFile(options.keyPath, { interval, persistent: false }, reload);
-  return {
-    store,
-    close: () => {
-      unwatchFile(options.certPath, reload);
-      unwatchFile(options.keyPath, reload);
-    },
-  };
+  }, options.intervalMs ?? 5000);
+  timer.unref();
+  return { store, close: () => clearInterval(timer) };
 }
