@@ -115,6 +115,18 @@ describe('SMTP submission: real clients → OutboundService', () => {
     c.end();
   });
 
+  test("a malformed SCRAM message answers SCRAM's error (501 5.5.2), an unknown mechanism 504, and the session goes on", async () => {
+    const c = await RawSmtp.connect(port465, { tls: true, ca });
+    await c.reply();
+    await c.command('EHLO client.test');
+    const malformed = await c.command(`AUTH SCRAM-SHA-256 ${b64('this is not scram')}`);
+    assert.match(malformed.lines[0], /^501 5\.5\.2 /);
+    assert.doesNotMatch(malformed.lines[0], /at |Error:|\.ts:/);
+    assert.match((await c.command('AUTH GSSAPI')).lines[0], /^504 5\.5\.4 /);
+    assert.equal((await c.command('NOOP')).code, 250);
+    c.end();
+  });
+
   test('nodemailer with AUTH CRAM-MD5', async () => {
     const transport = createTransport({
       host: '127.0.0.1',
