@@ -113,6 +113,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     maxRecipients: options.rcptMax,
     authOptional: !submission,
     disabledCommands: submission ? [] : ['AUTH'],
+    // Only smtp-server's own EHLO line uses this; ours replaces it (connection.ts) and AUTH is auth-command.ts.
     authMethods: ['PLAIN'],
     maxAllowedUnauthenticatedCommands: 30,
     authRequiredMessage: '5.7.0 Authentication required',
