@@ -5,12 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { createTransport } from 'nodemailer';
 import { DataSource } from 'typeorm';
-import type { TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { AccountsService } from '@postern/accounts';
 import { MessageBlob, OutboundMessage } from '@postern/db';
 import { AddressesService, AliasesService, DomainsService } from '@postern/domains';
 import { ScramClient } from '@postern/sasl';
-import { TestEnv, createTestEnv, http } from '@postern/testing';
+import { TestEnv, createTestEnv, http, selfSignedCertificate } from '@postern/testing';
 import { RunningMta, startMta } from '../apps/mta/src/start';
 import { RawSmtp } from '../libs/smtp/src/server/raw-smtp.test-helper';
 
@@ -125,6 +125,37 @@ describe('SMTP submission: real clients → OutboundService', () => {
     assert.match((await c.command('AUTH GSSAPI')).lines[0], /^504 5\.5\.4 /);
     assert.equal((await c.command('NOOP')).code, 250);
     c.end();
+  });
+
+  test('EXTERNAL with a TLS client certificate whose public key is registered to the account', async () => {
+    const laptop = await selfSignedCertificate(['alice-laptop']);
+    const stranger = await selfSignedCertificate(['stranger']);
+    await mta.app.get(AccountsService).addTlsKey('alice', laptop.cert, 'laptop');
+    const withCertificate = (client: { key: string; cert: string }) =>
+      new Promise<RawSmtp>((resolve, reject) => {
+        const socket = tlsConnect(
+          { host: '127.0.0.1', port: port465, servername: 'localhost', ca, key: client.key, cert: client.cert },
+          () => resolve(RawSmtp.wrap(socket)),
+        );
+        socket.once('error', reject);
+      });
+    const c = await withCertificate(laptop);
+    await c.reply();
+    assert.match((await c.command('EHLO client.test')).lines.join('\n'), /AUTH .*EXTERNAL/);
+    assert.equal((await c.command('AUTH EXTERNAL =')).lines[0], '235 2.7.0 Authentication successful');
+    await c.command('MAIL FROM:<alice@sender.test>');
+    await c.command('RCPT TO:<carol@dest.test>');
+    await c.command('DATA');
+    assert.equal((await c.command('From: alice@sender.test\r\nSubject: by certificate\r\n\r\nhi\r\n.')).code, 250);
+    const { message } = await lastMessage();
+    assert.equal(message.subject, 'by certificate');
+    assert.equal(message.accountId, (await mta.app.get(AccountsService).get('alice')).id);
+    c.end();
+    const other = await withCertificate(stranger);
+    await other.reply();
+    await other.command('EHLO client.test');
+    assert.match((await other.command('AUTH EXTERNAL =')).lines[0], /^535 5\.7\.8 /);
+    other.end();
   });
 
   test('nodemailer with AUTH CRAM-MD5', async () => {
