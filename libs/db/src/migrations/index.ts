@@ -4,6 +4,7 @@ import { TransportsAndRoutes1795341430351 } from './1795341430351-TransportsAndR
 import { Webhooks1795343304254 } from './1795343304254-Webhooks';
 import { Mailboxes1796157099581 } from './1796157099581-Mailboxes';
 import { InboundRulesAndReputation1796157136681 } from './1796157136681-InboundRulesAndReputation';
+import { AccountTlsKeys1796159904233 } from './1796159904233-AccountTlsKeys';
 
 /** Every migration, in order. New ones are generated with `npm run db:generate -- Name`. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Webhooks1795343304254,
   Mailboxes1796157099581,
   InboundRulesAndReputation1796157136681,
+  AccountTlsKeys1796159904233,
 ];
