@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingHttpHeaders, Server, createServer } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,10 @@ import { createTransport } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '@postern/accounts';
-import { Account, MailEvent } from '@postern/db';
+import { Account, MailEvent, MessageBlob, OutboundMessage, QueuedRecipient } from '@postern/db';
 import { AddressesService, DomainsService } from '@postern/domains';
 import { MailStore } from '@postern/mailstore';
+import { parseBounce } from '@postern/mime';
 import { TestDnsServer, TestEnv, createTestEnv, eventually, freePort, http, startDnsServer } from '@postern/testing';
 import { startPostfix } from '../bench/postfix';
 import { RunningApi, startApi } from '../apps/api/src/start';
@@ -169,6 +170,56 @@ describe('inbound SMTP: the MX stores mail in mailboxes', () => {
       transport().sendMail({ from: 'ceo@forged.test', to: 'bob@postern.test', subject: 'wire money', text: 'x' }),
       (err: { responseCode?: number; response?: string }) => err.responseCode === 550 && /5\.7\.1/.test(err.response ?? ''),
     );
+  });
+
+  test('a DSN from swaks with a null sender to a unique envelope sender becomes message.bounced', async () => {
+    const blob = db.getRepository(MessageBlob).create({ data: Buffer.from('x'), size: 1 });
+    await db.getRepository(MessageBlob).insert(blob);
+    const sent = db.getRepository(OutboundMessage).create({
+      accountId: bob.id,
+      source: 'api',
+      fromAddress: 'bob@postern.test',
+      mailFrom: 'bob+0123456789abcdef@postern.test',
+      messageIdHeader: '<sent-1@postern.test>',
+      subject: 'sent',
+      size: 1,
+      blobId: blob.id,
+      extra: {},
+      tags: [],
+    });
+    await db.getRepository(OutboundMessage).insert(sent);
+    await db.getRepository(QueuedRecipient).insert(
+      db.getRepository(QueuedRecipient).create({
+        messageId: sent.id,
+        accountId: bob.id,
+        address: 'gone@example.org',
+        domain: 'example.org',
+        status: 'delivered',
+        nextAttemptAt: new Date(),
+      }),
+    );
+    const fixture = readFileSync(join(process.cwd(), 'test/fixtures/bounces/lhost-postfix-01.eml'));
+    const original = (await parseBounce(fixture)).recipients[0].address;
+    const dir = mkdtempSync(join(tmpdir(), 'postern-dsn-'));
+    const file = join(dir, 'dsn.eml');
+    writeFileSync(file, fixture.toString('latin1').split(original).join('gone@example.org'), 'latin1');
+    try {
+      const result = await promisify(execFile)(
+        'swaks',
+        ['--server', `127.0.0.1:${portMx}`, '--from', '<>', '--to', sent.mailFrom, '--data', `@${file}`, '--tls'],
+        { timeout: 20_000 },
+      ).catch((err: { stdout: string }) => err);
+      assert.match(result.stdout, /<- {2}250 /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const bounced = await eventually(
+      async () => (await db.getRepository(MailEvent).findOneBy({ messageId: sent.id, type: 'message.bounced' })) ?? undefined,
+      {
+        what: 'message.bounced',
+      },
+    );
+    assert.equal(bounced.data.recipient, 'gone@example.org');
   });
 
   test('Postfix as a real peer relays to our MX; the message lands in the Inbox', async () => {
