@@ -149,7 +149,8 @@ export class InboundService implements SmtpSessionHooks {
     for (const [accountId, entry] of byAccount) {
       const { mailbox, why: filed, junk } = await this.chooseMailbox(accountId, auth, mailFrom, headers);
       junkAnywhere ||= junk;
-      const reason = `accepted; mailbox=${mailbox.name} (${filed}); ${why}`;
+      // One header line: nothing a sender controls may end it early.
+      const reason = `accepted; mailbox=${mailbox.name} (${filed}); ${why}`.replace(/[\r\n\0]+/g, ' ');
       const message = Buffer.concat([
         Buffer.from(
           // RFC 5321 4.4: the delivering server records the reverse path as Return-Path.
