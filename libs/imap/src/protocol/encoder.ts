@@ -67,5 +67,9 @@ export function encodeLine(values: ImapValue[], options: EncodeOptions = {}): Bu
 /** A mailbox name or other astring: an atom when it can be one, else quoted/literal. */
 export function astring(value: string): ImapValue {
   // RFC 9051 9: ASTRING-CHAR is ATOM-CHAR or "]".
-  return /^[^\x00-\x20\x7f-\uffff(){%*"\\]+$/.test(value) ? { atom: value } : value;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || '(){%*"\\'.includes(value[i])) return value;
+  }
+  return value === '' ? value : { atom: value };
 }
