@@ -1,0 +1,143 @@
+import { Command, FetchItem } from '../../protocol/command';
+import { ImapValue, atom } from '../../protocol/value';
+import { formatInternalDate } from '../format';
+import { splitHeader } from '../message-parts';
+import { ImapSession } from '../session';
+import { ImapMessage } from '../store';
+import { selectedOrFail } from './expunge';
+import { formatUidSet } from './select';
+
+type Of<N extends Command['name']> = Command & { name: N };
+
+const NEEDS_RAW = new Set<FetchItem['kind']>([
+  'ENVELOPE',
+  'BODYSTRUCTURE',
+  'BODY',
+  'RFC822',
+  'RFC822.HEADER',
+  'RFC822.TEXT',
+  'BODY[]',
+  'BINARY',
+  'BINARY.SIZE',
+]);
+/** Items that set \Seen (RFC 9051 6.4.5: BODY[...] without .PEEK, RFC822, RFC822.TEXT, BINARY). */
+const sets = (item: FetchItem): boolean =>
+  item.kind === 'RFC822' || item.kind === 'RFC822.TEXT' || ((item.kind === 'BODY[]' || item.kind === 'BINARY') && !item.peek);
+
+const BATCH = 200;
+
+function partial(data: Buffer, range: { offset: number; length: number } | null): Buffer {
+  if (!range) return data;
+  return data.subarray(Math.min(range.offset, data.length), Math.min(range.offset + range.length, data.length));
+}
+
+function render(session: ImapSession, m: ImapMessage, items: FetchItem[], raw: Buffer | null): ImapValue[] {
+  const out: ImapValue[] = [];
+  const r = session.renderer;
+  const bytes = raw ?? Buffer.alloc(0);
+  for (const item of items) {
+    switch (item.kind) {
+      case 'UID':
+        out.push(atom('UID'), m.uid);
+        break;
+      case 'FLAGS':
+        out.push(atom('FLAGS'), m.flags.map(atom));
+        break;
+      case 'INTERNALDATE':
+        out.push(atom('INTERNALDATE'), formatInternalDate(m.internalDate));
+        break;
+      case 'RFC822.SIZE':
+        out.push(atom('RFC822.SIZE'), m.size);
+        break;
+      case 'MODSEQ':
+        out.push(atom('MODSEQ'), [m.modseq]);
+        break;
+      case 'ENVELOPE':
+        out.push(atom('ENVELOPE'), r.envelope(bytes));
+        break;
+      case 'BODYSTRUCTURE':
+        out.push(atom('BODYSTRUCTURE'), r.bodyStructure(bytes, true));
+        break;
+      case 'BODY':
+        out.push(atom('BODY'), r.bodyStructure(bytes, false));
+        break;
+      case 'RFC822':
+        out.push(atom('RFC822'), bytes);
+        break;
+      case 'RFC822.HEADER':
+        out.push(atom('RFC822.HEADER'), splitHeader(bytes).header);
+        break;
+      case 'RFC822.TEXT':
+        out.push(atom('RFC822.TEXT'), splitHeader(bytes).body);
+        break;
+      case 'BODY[]': {
+        const data = r.section(bytes, item.section) ?? Buffer.alloc(0);
+        const origin = item.partial ? `<${item.partial.offset}>` : '';
+        out.push(atom(item.label + origin), partial(data, item.partial));
+        break;
+      }
+      case 'BINARY': {
+        const data = r.binary(bytes, item.part) ?? Buffer.alloc(0);
+        const origin = item.partial ? `<${item.partial.offset}>` : '';
+        out.push(atom(item.label + origin), { literal8: partial(data, item.partial) });
+        break;
+      }
+      case 'BINARY.SIZE':
+        out.push(atom(item.label), (r.binary(bytes, item.part) ?? Buffer.alloc(0)).length);
+        break;
+    }
+  }
+  return out;
+}
+
+/** RFC 9051 6.4.5 FETCH, RFC 7162 3.1.4 CHANGEDSINCE and 3.2.6 VANISHED, RFC 3516 BINARY. */
+export async function fetch(session: ImapSession, _tag: string, command: Of<'FETCH'>): Promise<void> {
+  const selected = selectedOrFail(session);
+  const uids = selected.resolve(command.set, command.uid, session.savedSearch);
+  let items = command.items;
+  // RFC 9051 6.4.9: UID FETCH always returns UID; RFC 7162 3.1.4.1: CHANGEDSINCE implies MODSEQ.
+  if (command.uid && !items.some((i) => i.kind === 'UID')) items = [{ kind: 'UID' }, ...items];
+  if (command.changedSince !== null && !items.some((i) => i.kind === 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
+  if (items.some((i) => i.kind === 'MODSEQ')) session.condstore = true;
+  if (command.vanished && command.changedSince !== null) {
+    const changes = await session.store.changesSince(selected.id, command.changedSince);
+    const inSet = selected.resolveKnown(command.set);
+    const vanished = changes.expunged.filter(inSet);
+    if (vanished.length > 0) session.untagged([atom('VANISHED'), atom('(EARLIER)'), atom(formatUidSet(vanished))]);
+  }
+  if (uids.length === 0) return;
+  let messages = await session.store.getMessages(selected.id, uids);
+  if (command.changedSince !== null) {
+    const since = command.changedSince;
+    messages = messages.filter((m) => m.modseq > since);
+  }
+  if (!selected.readOnly && items.some(sets)) {
+    const unseen = messages.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);
+    if (unseen.length > 0) {
+      const result = await session.store.storeFlags({
+        accountId: session.accountId,
+        mailboxId: selected.id,
+        uids: unseen,
+        operation: 'add',
+        flags: ['\\Seen'],
+      });
+      const updated = new Map(result.updated.map((m) => [m.uid, m]));
+      messages = messages.map((m) => updated.get(m.uid) ?? m);
+      for (const m of result.updated) selected.noteModseq(m.uid, m.modseq);
+      // RFC 9051 6.4.5: the changed flags are returned with the data.
+      if (!items.some((i) => i.kind === 'FLAGS')) items = [...items, { kind: 'FLAGS' }];
+    }
+  }
+  const needsRaw = items.some((i) => NEEDS_RAW.has(i.kind));
+  messages.sort((a, b) => a.uid - b.uid);
+  for (let i = 0; i < messages.length; i += BATCH) {
+    const batch = messages.slice(i, i + BATCH);
+    const raws = needsRaw ? await Promise.all(batch.map((m) => session.store.readRaw(m))) : null;
+    const responses: ImapValue[][] = [];
+    batch.forEach((m, j) => {
+      const seq = selected.seqOf(m.uid);
+      if (seq > 0) responses.push([seq, atom('FETCH'), render(session, m, items, raws ? raws[j] : null)]);
+    });
+    session.untaggedMany(responses);
+  }
+}

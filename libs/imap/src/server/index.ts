@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './message-parts';
+export * from './server';
+export * from './session';
+export * from './store';

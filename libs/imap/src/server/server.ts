@@ -1,0 +1,88 @@
+import { Server, Socket, createServer } from 'node:net';
+import { SecureContext, TLSSocket, createSecureContext } from 'node:tls';
+import { COMMANDS } from './commands';
+import { ImapSession, ImapSessionOptions } from './session';
+
+export interface ImapServerOptions extends Omit<ImapSessionOptions, 'startTls'> {
+  /** PEM key and certificate; without them there is no STARTTLS and no port 993. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+}
+
+export interface ImapListenerAddress {
+  host: string;
+  port: number;
+  /** Implicit TLS (993) rather than STARTTLS (143). */
+  implicitTls: boolean;
+}
+
+/**
+ * The IMAP server: one `ImapSession` per connection, on plain listeners (STARTTLS, RFC 9051
+ * 6.2.1) and implicit-TLS listeners (RFC 8314 3.3). Framework-free; apps/mta starts it.
+ */
+export class ImapServer {
+  private servers: Server[] = [];
+  private sessions = new Set<ImapSession>();
+  private sockets = new Set<Socket>();
+  private context: SecureContext | null;
+
+  constructor(private readonly options: ImapServerOptions) {
+    this.context = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  async listen(address: ImapListenerAddress): Promise<number> {
+    if (address.implicitTls && !this.context) throw new Error('implicit TLS needs a certificate');
+    const server = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      if (address.implicitTls) {
+        const secure = new TLSSocket(socket, { isServer: true, secureContext: this.context ?? undefined });
+        secure.on('error', () => socket.destroy());
+        secure.once('secure', () => this.open(secure));
+      } else {
+        this.open(socket);
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(address.port, address.host, () => resolve());
+    });
+    this.servers.push(server);
+    const bound = server.address();
+    return typeof bound === 'object' && bound ? bound.port : address.port;
+  }
+
+  private open(socket: Socket): void {
+    const context = this.context;
+    const session = new ImapSession(
+      socket,
+      {
+        ...this.options,
+        startTls: context
+          ? (plain) =>
+              new Promise<TLSSocket>((resolve, reject) => {
+                const secure = new TLSSocket(plain, { isServer: true, secureContext: context });
+                secure.once('secure', () => resolve(secure));
+                secure.once('error', reject);
+              })
+          : undefined,
+      },
+      (name) => COMMANDS[name],
+    );
+    this.sessions.add(session);
+    socket.on('close', () => this.sessions.delete(session));
+    socket.setNoDelay(true);
+    session.start();
+  }
+
+  /** Stops listening and ends every session with BYE (RFC 9051 7.1.5). */
+  async close(): Promise<void> {
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.servers = [];
+    for (const session of this.sessions) session.bye('server shutting down');
+    for (const socket of this.sockets) socket.destroy();
+  }
+}

@@ -1,0 +1,351 @@
+import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { Command, TaggedCommand } from '../protocol/command';
+import { ImapParseError } from '../protocol/cursor';
+import { encodeLine } from '../protocol/encoder';
+import { parseCommand } from '../protocol/parser';
+import { CommandReader } from '../protocol/reader';
+import { ImapValue, atom } from '../protocol/value';
+import { capabilities } from './capabilities';
+import { ImapCommandError, fromStoreError } from './errors';
+import { MessageRenderer, simpleRenderer } from './message-parts';
+import { SelectedMailbox } from './selected';
+import { ConnectionInfo, ImapAuthenticator, ImapLogger, ImapNotifier, ImapStore, ImapUser } from './store';
+
+export interface ImapSessionOptions {
+  store: ImapStore;
+  notifier: ImapNotifier;
+  auth: ImapAuthenticator;
+  logger: ImapLogger;
+  hostname: string;
+  /** Upgrades the socket for STARTTLS; absent when no certificate is configured. */
+  startTls?: (socket: Socket) => Promise<TLSSocket>;
+  /** Largest APPEND literal (APPENDLIMIT, RFC 7889). */
+  appendLimit: number;
+  /** Largest literal in any other command. */
+  maxLiteral?: number;
+  /** FETCH/SEARCH message rendering; defaults to the one-part renderer. */
+  renderer?: MessageRenderer;
+  /** Auto-logout timers (RFC 9051 5.4: at least 30 minutes once authenticated). */
+  idleTimeoutMs?: number;
+  preAuthTimeoutMs?: number;
+}
+
+export type SessionState = 'notAuthenticated' | 'authenticated' | 'selected' | 'logout';
+
+/** What a handler may return: text and a response code for the tagged OK. */
+export interface Completion {
+  code?: string;
+  text?: string;
+}
+
+export type Handler<C extends Command = Command> = (session: ImapSession, tag: string, command: C) => Promise<Completion | void>;
+
+/** One IMAP connection: framing, the state machine, untagged updates at command boundaries. */
+export class ImapSession {
+  readonly id = randomBytes(6).toString('base64url');
+  state: SessionState = 'notAuthenticated';
+  user: ImapUser | null = null;
+  readonly enabled = new Set<string>();
+  selected: SelectedMailbox | null = null;
+  /** RFC 5182 SEARCHRES: the UIDs of the last SEARCH ... SAVE. */
+  savedSearch: number[] = [];
+  /** RFC 7162 3.1: CONDSTORE enabled by ENABLE, SELECT (CONDSTORE) or a MODSEQ fetch/search. */
+  condstore = false;
+  readonly logger: ImapLogger;
+  private socket: Socket;
+  private reader: CommandReader;
+  private lines: Buffer[] = [];
+  private waiting: ((line: Buffer | null) => void) | null = null;
+  private closed = false;
+  private commands = 0;
+  private unsubscribe: (() => Promise<void>) | null = null;
+  /** Woken by change notices while a command (IDLE) waits for them. */
+  private wake: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    socket: Socket,
+    readonly options: ImapSessionOptions,
+    private handlers: (name: Command['name']) => { handler: Handler; states: SessionState[] },
+  ) {
+    this.socket = socket;
+    this.logger = options.logger;
+    this.reader = this.newReader();
+  }
+
+  get store(): ImapStore {
+    return this.options.store;
+  }
+
+  get renderer(): MessageRenderer {
+    return this.options.renderer ?? simpleRenderer;
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof TLSSocket && this.socket.encrypted;
+  }
+
+  get utf8(): boolean {
+    return this.enabled.has('UTF8=ACCEPT');
+  }
+
+  get qresync(): boolean {
+    return this.enabled.has('QRESYNC');
+  }
+
+  get rev2(): boolean {
+    return this.enabled.has('IMAP4REV2');
+  }
+
+  get accountId(): string {
+    if (!this.user) throw new ImapCommandError('BAD', null, 'not authenticated');
+    return this.user.accountId;
+  }
+
+  connection(): ConnectionInfo {
+    let channelBinding: ConnectionInfo['channelBinding'] = null;
+    if (this.socket instanceof TLSSocket) {
+      try {
+        channelBinding = { type: 'tls-exporter', data: this.socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0)) };
+      } catch {
+        channelBinding = null;
+      }
+    }
+    return {
+      id: this.id,
+      remoteAddress: this.socket.remoteAddress ?? '',
+      secure: this.secure,
+      channelBinding,
+      peerCertificate: this.socket instanceof TLSSocket ? this.socket.getPeerCertificate() : undefined,
+    };
+  }
+
+  capabilityList(): string[] {
+    const mechanisms = this.options.auth.mechanisms?.(this.connection()) ?? [];
+    return capabilities({
+      secure: this.secure,
+      tlsAvailable: this.options.startTls !== undefined,
+      authenticated: this.user !== null,
+      mechanisms,
+      appendLimit: this.options.appendLimit,
+    });
+  }
+
+  start(): void {
+    this.attach(this.socket);
+    this.resetTimer();
+    this.write(
+      Buffer.from(
+        `* OK [CAPABILITY ${this.capabilityList().join(' ')}] ${this.options.hostname} Postern IMAP ready (session ${this.id})\r\n`,
+      ),
+    );
+    void this.loop();
+  }
+
+  private newReader(): CommandReader {
+    return new CommandReader({
+      onCommand: (line) => {
+        this.lines.push(line);
+        if (this.lines.length > 20) this.socket.pause();
+        this.deliver();
+      },
+      literalLimit: (firstLine) => (/^\S+ (UID )?APPEND /i.test(firstLine) ? this.options.appendLimit : (this.options.maxLiteral ?? 65536)),
+      continueLiteral: () => this.write(Buffer.from('+ Ready for literal data\r\n')),
+      refuseLiteral: (tag, size, closing) => {
+        // RFC 7889 / RFC 4469: TOOBIG before the literal is read.
+        this.write(Buffer.from(`${tag} NO [TOOBIG] literal of ${size} octets is over the limit\r\n`));
+        if (closing) this.bye('non-synchronizing literal over the limit');
+      },
+      lineTooLong: () => this.bye('line too long'),
+    });
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    socket.on('close', () => this.onClose());
+    socket.on('error', (err) => this.logger.debug({ session: this.id, err: err.message }, 'imap socket error'));
+  }
+
+  private deliver(): void {
+    if (this.waiting && this.lines.length > 0) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      const line = this.lines.shift() as Buffer;
+      if (this.lines.length < 5) this.socket.resume();
+      resolve(line);
+    }
+  }
+
+  /** The next line or command from the client; null once the connection closed. */
+  nextLine(): Promise<Buffer | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.deliver();
+    });
+  }
+
+  /** Resolves on the next change notice or client line, for IDLE. */
+  waitForNotice(): Promise<void> {
+    if (this.selected?.dirty || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  write(bytes: Buffer): void {
+    if (!this.closed && !this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  untagged(values: ImapValue[]): void {
+    this.write(encodeLine([atom('*'), ...values], { utf8: this.utf8 }));
+  }
+
+  /** A batch of untagged responses in one write. */
+  untaggedMany(responses: ImapValue[][]): void {
+    if (responses.length === 0) return;
+    this.write(Buffer.concat(responses.map((values) => encodeLine([atom('*'), ...values], { utf8: this.utf8 }))));
+  }
+
+  bye(text: string): void {
+    this.write(Buffer.from(`* BYE ${text}\r\n`));
+    this.close();
+  }
+
+  close(): void {
+    this.state = 'logout';
+    this.reader.stop();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.state = 'logout';
+    if (this.timer) clearTimeout(this.timer);
+    this.reader.stop();
+    this.waiting?.(null);
+    this.waiting = null;
+    this.wake?.();
+    const unsubscribe = this.unsubscribe;
+    this.unsubscribe = null;
+    if (unsubscribe)
+      unsubscribe().catch((err: unknown) => this.logger.warn({ session: this.id, err: String(err) }, 'imap unsubscribe failed'));
+  }
+
+  private resetTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const ms = this.user ? (this.options.idleTimeoutMs ?? 30 * 60_000) : (this.options.preAuthTimeoutMs ?? 60_000);
+    this.timer = setTimeout(() => this.bye('autologout; idle for too long'), ms);
+    this.timer.unref();
+  }
+
+  /** Called after LOGIN/AUTHENTICATE succeeded. */
+  async authenticated(user: ImapUser): Promise<void> {
+    this.user = user;
+    this.state = 'authenticated';
+    this.resetTimer();
+    await this.store.ensureDefaultMailboxes(user.accountId);
+    this.unsubscribe = await this.options.notifier.subscribe(user.accountId, (notice) => {
+      if (this.selected && notice.mailboxId === this.selected.id) {
+        this.selected.dirty = true;
+        const wake = this.wake;
+        this.wake = null;
+        wake?.();
+      }
+    });
+    if (this.closed) await this.unsubscribe();
+  }
+
+  /** STARTTLS: forget buffered plaintext and continue on the TLS socket (RFC 9051 6.2.1). */
+  async upgrade(): Promise<void> {
+    const startTls = this.options.startTls;
+    if (!startTls) throw new ImapCommandError('BAD', null, 'STARTTLS is not available');
+    this.reader.reset();
+    this.lines = [];
+    this.socket.removeAllListeners('data');
+    this.socket.removeAllListeners('close');
+    this.socket.removeAllListeners('error');
+    const plain = this.socket;
+    plain.on('error', () => undefined);
+    const secure = await startTls(plain);
+    this.socket = secure;
+    this.reader = this.newReader();
+    this.attach(secure);
+  }
+
+  /** Untagged updates for the selected mailbox, if anything changed (RFC 9051 5.2, 7.5.1). */
+  async flushUpdates(allowExpunge: boolean, force = false): Promise<void> {
+    const selected = this.selected;
+    if (!selected || (!selected.dirty && !force)) return;
+    const responses = await selected.sync(this.store, { allowExpunge, qresync: this.qresync, condstore: this.condstore });
+    this.untaggedMany(responses);
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      const line = await this.nextLine();
+      if (line === null || this.state === 'logout') return;
+      this.resetTimer();
+      await this.run(line);
+      if ((this.state as SessionState) === 'logout') return;
+    }
+  }
+
+  private async run(line: Buffer): Promise<void> {
+    let parsed: TaggedCommand;
+    try {
+      parsed = parseCommand(line);
+    } catch (err) {
+      if (!(err instanceof ImapParseError)) throw err;
+      // Issue 6: a connection whose first command is garbage is not an IMAP client.
+      if (this.commands === 0) return this.bye('that is not IMAP');
+      this.write(Buffer.from(`${err.tag ?? '*'} BAD ${err.message}\r\n`));
+      return;
+    }
+    this.commands++;
+    const { tag, command } = parsed;
+    const { handler, states } = this.handlers(command.name);
+    if (!states.includes(this.state)) {
+      this.write(Buffer.from(`${tag} BAD ${command.name} is not allowed ${describe(this.state)}\r\n`));
+      return;
+    }
+    try {
+      const done = (await handler(this, tag, command)) ?? {};
+      if (this.closed) return;
+      // Commands by sequence number must not see numbers shift under them (RFC 9051 7.5.1).
+      const bySeq = (command.name === 'FETCH' || command.name === 'STORE' || command.name === 'SEARCH') && !command.uid;
+      await this.flushUpdates(!bySeq);
+      const code = done.code ? `[${done.code}] ` : '';
+      this.write(Buffer.from(`${tag} OK ${code}${done.text ?? `${command.name} completed`}\r\n`));
+    } catch (err) {
+      const refusal = fromStoreError(err);
+      if (refusal) {
+        const code = refusal.code ? `[${refusal.code}] ` : '';
+        this.write(Buffer.from(`${tag} ${refusal.status} ${code}${refusal.message.replace(/[\r\n]+/g, ' ')}\r\n`));
+        return;
+      }
+      this.logger.error(
+        { session: this.id, command: command.name, err: err instanceof Error ? err.stack : String(err) },
+        'imap command failed',
+      );
+      this.write(Buffer.from(`${tag} NO [SERVERBUG] internal error (session ${this.id})\r\n`));
+    }
+  }
+}
+
+function describe(state: SessionState): string {
+  switch (state) {
+    case 'notAuthenticated':
+      return 'before authentication';
+    case 'authenticated':
+      return 'without a selected mailbox';
+    case 'selected':
+      return 'with a selected mailbox';
+    case 'logout':
+      return 'after LOGOUT';
+  }
+}

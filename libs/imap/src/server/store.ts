@@ -1,0 +1,122 @@
+/**
+ * What the IMAP server needs from the mailbox store, the notifier and the account check.
+ * `MailStore` and `MailboxNotifier` (libs/mailstore) satisfy these structurally; apps/mta
+ * passes them in, so this lib imports no database code and tests can drive it directly.
+ */
+
+export interface ImapMailbox {
+  id: string;
+  name: string;
+  specialUse: string | null;
+  subscribed: boolean;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: bigint;
+  total: number;
+  unseen: number;
+  size: number;
+  keywords: string[];
+}
+
+export interface ImapMessage {
+  uid: number;
+  modseq: bigint;
+  flags: string[];
+  internalDate: Date;
+  size: number;
+}
+
+export interface ImapChanges<M extends ImapMessage> {
+  highestModseq: bigint;
+  changed: M[];
+  expunged: number[];
+}
+
+export interface ImapStore<M extends ImapMessage = ImapMessage> {
+  ensureDefaultMailboxes(accountId: string): Promise<unknown>;
+  listMailboxes(accountId: string): Promise<ImapMailbox[]>;
+  getMailbox(accountId: string, name: string): Promise<ImapMailbox | null>;
+  createMailbox(accountId: string, name: string, specialUse?: string): Promise<ImapMailbox>;
+  renameMailbox(accountId: string, from: string, to: string): Promise<void>;
+  deleteMailbox(accountId: string, name: string): Promise<void>;
+  setSubscribed(accountId: string, name: string, on: boolean): Promise<void>;
+  append(
+    accountId: string,
+    mailboxId: string,
+    messages: Array<{ raw: Buffer; flags?: string[]; internalDate?: Date }>,
+  ): Promise<{ uidValidity: number; messages: M[] }>;
+  listMessages(mailboxId: string): Promise<M[]>;
+  getMessages(mailboxId: string, uids: number[]): Promise<M[]>;
+  readRaw(message: M): Promise<Buffer>;
+  storeFlags(input: {
+    accountId: string;
+    mailboxId: string;
+    uids: number[];
+    operation: 'add' | 'remove' | 'replace';
+    flags: string[];
+    unchangedSince?: bigint;
+  }): Promise<{ updated: M[]; modifiedSinceFailed: number[] }>;
+  expunge(input: { accountId: string; mailboxId: string; uids?: number[] }): Promise<{ expunged: number[]; modseq: bigint }>;
+  copy(input: {
+    accountId: string;
+    fromMailboxId: string;
+    uids: number[];
+    toMailboxId: string;
+  }): Promise<{ uidValidity: number; pairs: Array<[number, number]> }>;
+  move(input: {
+    accountId: string;
+    fromMailboxId: string;
+    uids: number[];
+    toMailboxId: string;
+  }): Promise<{ uidValidity: number; pairs: Array<[number, number]>; expunged: number[] }>;
+  changesSince(mailboxId: string, modseq: bigint): Promise<ImapChanges<M>>;
+  searchText(mailboxId: string, needle: string, scope: 'text' | 'body'): Promise<number[]>;
+  quota(accountId: string): Promise<{ usedBytes: number; limitBytes: number; messages: number }>;
+}
+
+export interface ImapChangeNotice {
+  accountId: string;
+  mailboxId: string;
+  kind: string;
+}
+
+export interface ImapNotifier {
+  subscribe(accountId: string, listener: (notice: ImapChangeNotice) => void): Promise<() => Promise<void>>;
+}
+
+export interface ImapUser {
+  accountId: string;
+  username: string;
+}
+
+/** One step of a SASL exchange (RFC 4422), with challenges and responses as raw bytes. */
+export type SaslStep = { challenge: Buffer } | { success: ImapUser; final?: Buffer } | { failure: string };
+
+export interface SaslExchange {
+  start(initial: Buffer | null): Promise<SaslStep>;
+  step(response: Buffer): Promise<SaslStep>;
+}
+
+export interface ConnectionInfo {
+  id: string;
+  remoteAddress: string;
+  secure: boolean;
+  /** TLS channel binding data (tls-exporter or tls-unique) when on TLS. */
+  channelBinding?: { type: string; data: Buffer } | null;
+  peerCertificate?: unknown;
+}
+
+export interface ImapAuthenticator {
+  /** LOGIN and AUTHENTICATE PLAIN: null when the name or password is wrong. */
+  login(username: string, password: string, connection: ConnectionInfo): Promise<ImapUser | null>;
+  /** Mechanisms beyond PLAIN (SCRAM-*, CRAM-MD5, EXTERNAL) offered on this connection. */
+  mechanisms?(connection: ConnectionInfo): string[];
+  sasl?(mechanism: string, connection: ConnectionInfo): SaslExchange | null;
+}
+
+export interface ImapLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
