@@ -5,3 +5,9 @@ export const bigintNumber: ValueTransformer = {
   to: (value: number | null | undefined) => value,
   from: (value: string | null) => (value === null ? null : Number(value)),
 };
+
+/** For modseqs (RFC 7162: 63-bit unsigned): PostgreSQL bigint as a JS bigint. */
+export const bigintBig: ValueTransformer = {
+  to: (value: bigint | null | undefined) => (value === null || value === undefined ? value : value.toString()),
+  from: (value: string | null) => (value === null ? null : BigInt(value)),
+};

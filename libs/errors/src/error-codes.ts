@@ -33,6 +33,10 @@ export enum ErrorCode {
   RecipientNotWaiting = 'recipient_not_waiting',
   InvalidWebhookUrl = 'invalid_webhook_url',
   UnsupportedMediaType = 'unsupported_media_type',
+  InvalidMailboxName = 'invalid_mailbox_name',
+  MailboxExists = 'mailbox_exists',
+  MailboxProtected = 'mailbox_protected',
+  QuotaExceeded = 'quota_exceeded',
   Internal = 'internal_error',
 }
 
@@ -72,6 +76,10 @@ export const ERROR_CODES: Record<ErrorCode, ErrorCodeInfo> = {
   [ErrorCode.RecipientNotWaiting]: { status: 409, title: 'The recipient is no longer waiting' },
   [ErrorCode.InvalidWebhookUrl]: { status: 422, title: 'The webhook URL is not allowed' },
   [ErrorCode.UnsupportedMediaType]: { status: 415, title: 'Unsupported media type' },
+  [ErrorCode.InvalidMailboxName]: { status: 422, title: 'Invalid mailbox name' },
+  [ErrorCode.MailboxExists]: { status: 409, title: 'Mailbox already exists' },
+  [ErrorCode.MailboxProtected]: { status: 409, title: 'This mailbox cannot be deleted' },
+  [ErrorCode.QuotaExceeded]: { status: 507, title: 'Mailbox quota exceeded' },
   [ErrorCode.Internal]: { status: 500, title: 'Internal server error' },
 };
 

@@ -9,6 +9,8 @@ import { DkimKey } from './dkim-key.entity';
 import { Domain } from './domain.entity';
 import { HoldRule } from './hold-rule.entity';
 import { MailEvent } from './mail-event.entity';
+import { Mailbox } from './mailbox.entity';
+import { MailboxMessage, MailboxTombstone } from './mailbox-message.entity';
 import { MessageBlob } from './message-blob.entity';
 import { OutboundMessage } from './outbound-message.entity';
 import { QueuedRecipient } from './queued-recipient.entity';
@@ -32,6 +34,9 @@ export {
   HoldRule,
   IdempotencyKey,
   MailEvent,
+  Mailbox,
+  MailboxMessage,
+  MailboxTombstone,
   MessageBlob,
   OutboundMessage,
   QueuedRecipient,
@@ -78,4 +83,7 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,
+  Mailbox,
+  MailboxMessage,
+  MailboxTombstone,
 ];

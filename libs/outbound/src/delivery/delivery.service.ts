@@ -90,8 +90,13 @@ export class DeliveryService {
     }
   }
 
-  private dispatch(transport: Transport | null, job: DirectDelivery): Promise<RecipientOutcome[]> {
-    if (!transport) return this.config.delivery.outbound === 'local' ? simulateLocalDelivery(job.recipients) : this.direct.deliver(job);
+  private async dispatch(transport: Transport | null, job: DirectDelivery): Promise<RecipientOutcome[]> {
+    if (!transport) {
+      if (this.config.delivery.outbound !== 'local') return this.direct.deliver(job);
+      // Local mode: mail to our own domains loops back through our MX into the mailboxes;
+      // everything else stays on the machine as a simulated outcome.
+      return (await this.isLocalDomain(job.domain)) ? this.loopBack(job) : simulateLocalDelivery(job.recipients);
+    }
     switch (transport.kind) {
       case 'direct':
         return this.direct.deliver(job);
@@ -117,6 +122,27 @@ export class DeliveryService {
           failTransportOutcomes(job.recipients, transport.failCode ?? 554, transport.failText ?? `refused by transport ${transport.name}`),
         );
     }
+  }
+
+  private readonly localDomains = new Map<string, { local: boolean; until: number }>();
+
+  private async isLocalDomain(domain: string): Promise<boolean> {
+    const cached = this.localDomains.get(domain);
+    if (cached && cached.until > Date.now()) return cached.local;
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM domains WHERE name = $1`, [domain]);
+    this.localDomains.set(domain, { local: rows.length > 0, until: Date.now() + 10_000 });
+    return rows.length > 0;
+  }
+
+  private loopBack(job: DirectDelivery): Promise<RecipientOutcome[]> {
+    return new RelayTransport({
+      host: '127.0.0.1',
+      port: this.config.ports.smtp,
+      tls: 'none',
+      verifyTls: false,
+      localHostname: this.config.hostname,
+      logger: this.logger,
+    }).deliver(job);
   }
 
   /**
