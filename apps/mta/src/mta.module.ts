@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@postern/config';
 import { DbModule } from '@postern/db';
 import { BootContext, ObservabilityModule } from '@postern/observability';
+import { ImapModule } from './imap/imap.module';
 
 /**
  * The protocol listeners (SMTP 25/587/465, IMAP 143/993) arrive with the MTA and IMAP
@@ -12,7 +13,7 @@ export class MtaModule {
   static forRoot(context: BootContext): DynamicModule {
     return {
       module: MtaModule,
-      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule],
+      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule, ImapModule],
     };
   }
 }

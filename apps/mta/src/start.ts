@@ -3,11 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { prepareDatabase } from '@postern/db';
 import { BootContext, PinoNestLogger, Running, startHealthServer } from '@postern/observability';
+import { ImapListenersService } from './imap/imap-listeners.service';
 import { MtaModule } from './mta.module';
 
 export interface RunningMta extends Running {
   app: INestApplicationContext;
   healthPort: number;
+  imap: ImapListenersService;
 }
 
 /** Boots the MTA: for now its health server; the listeners come with the SMTP and IMAP issues. */
@@ -21,20 +23,29 @@ export async function startMta(context: BootContext, options: { prepare?: boolea
     abortOnError: false,
   });
   const db = app.get(DataSource);
+  const imap = app.get(ImapListenersService);
+  try {
+    await imap.start();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
   const health = await startHealthServer({
     host: config.bindAddress,
     port: config.ports.mtaHealth,
     metrics: context.metrics,
     status: async () => {
       await db.query('SELECT 1');
-      return { listeners: [] };
+      return { listeners: imap.status() };
     },
   });
   logger.info({ healthPort: health.port }, 'mta running');
   return {
     app,
     healthPort: health.port,
+    imap,
     close: async () => {
+      await imap.close();
       await health.close();
       await app.close();
     },

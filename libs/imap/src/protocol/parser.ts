@@ -4,6 +4,31 @@ import { parseFetchItems } from './fetch-parser';
 import { searchKeys } from './search-parser';
 
 const NO_ARGUMENTS = new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'STARTTLS', 'CLOSE', 'UNSELECT', 'IDLE', 'NAMESPACE', 'CHECK']);
+const KNOWN = new Set([
+  'LOGIN',
+  'AUTHENTICATE',
+  'ENABLE',
+  'ID',
+  'SELECT',
+  'EXAMINE',
+  'CREATE',
+  'DELETE',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'RENAME',
+  'LIST',
+  'LSUB',
+  'STATUS',
+  'APPEND',
+  'EXPUNGE',
+  'SEARCH',
+  'FETCH',
+  'STORE',
+  'COPY',
+  'MOVE',
+  'GETQUOTA',
+  'GETQUOTAROOT',
+]);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const STATUS_ITEMS = new Set(['MESSAGES', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'DELETED', 'SIZE', 'RECENT', 'HIGHESTMODSEQ', 'APPENDLIMIT']);
 
@@ -46,6 +71,7 @@ function parseBody(c: Cursor): Command {
     if (!['FETCH', 'SEARCH', 'STORE', 'COPY', 'MOVE', 'EXPUNGE'].includes(name)) c.fail(`UID ${name} is not a command`);
   }
   if (name === 'EXPUNGE' && !uid) return { name, uids: null };
+  if (!KNOWN.has(name)) c.fail(`unknown command ${name}`);
   c.sp();
   switch (name) {
     case 'LOGIN': {

@@ -16,7 +16,7 @@ export const bad = (text: string): ImapCommandError => new ImapCommandError('BAD
 /** Store errors carry a stable code (libs/errors DomainError); map the ones a client can act on. */
 export function fromStoreError(err: unknown): ImapCommandError | null {
   if (err instanceof ImapCommandError) return err;
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : '';
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
   const text = err instanceof Error ? err.message : 'failed';
   switch (code) {
     case 'mailbox_exists':
@@ -26,6 +26,7 @@ export function fromStoreError(err: unknown): ImapCommandError | null {
     case 'not_found':
     case 'mailbox_not_found':
       return no('NONEXISTENT', text);
+    case 'mailbox_protected':
     case 'validation_failed':
     case 'invalid_mailbox_name':
       return no('CANNOT', text);

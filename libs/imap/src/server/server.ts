@@ -80,9 +80,10 @@ export class ImapServer {
 
   /** Stops listening and ends every session with BYE (RFC 9051 7.1.5). */
   async close(): Promise<void> {
-    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    const closing = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.servers = [];
     for (const session of this.sessions) session.bye('server shutting down');
     for (const socket of this.sockets) socket.destroy();
+    await closing;
   }
 }

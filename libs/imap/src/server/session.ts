@@ -25,6 +25,8 @@ export interface ImapSessionOptions {
   appendLimit: number;
   /** Largest literal in any other command. */
   maxLiteral?: number;
+  /** Connection ids shown in the greeting and logs (defaults to random). */
+  connectionId?: () => string;
   /** FETCH/SEARCH message rendering; defaults to the one-part renderer. */
   renderer?: MessageRenderer;
   /** Auto-logout timers (RFC 9051 5.4: at least 30 minutes once authenticated). */
@@ -44,7 +46,7 @@ export type Handler<C extends Command = Command> = (session: ImapSession, tag: s
 
 /** One IMAP connection: framing, the state machine, untagged updates at command boundaries. */
 export class ImapSession {
-  readonly id = randomBytes(6).toString('base64url');
+  readonly id: string;
   state: SessionState = 'notAuthenticated';
   user: ImapUser | null = null;
   readonly enabled = new Set<string>();
@@ -71,6 +73,7 @@ export class ImapSession {
     private handlers: (name: Command['name']) => { handler: Handler; states: SessionState[] },
   ) {
     this.socket = socket;
+    this.id = options.connectionId?.() ?? randomBytes(6).toString('base64url');
     this.logger = options.logger;
     this.reader = this.newReader();
   }

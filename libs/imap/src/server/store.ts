@@ -4,6 +4,9 @@
  * passes them in, so this lib imports no database code and tests can drive it directly.
  */
 
+/** RFC 6154 special uses a mailbox can be created with. */
+export type ImapSpecialUse = '\\Sent' | '\\Drafts' | '\\Trash' | '\\Archive' | '\\Junk';
+
 export interface ImapMailbox {
   id: string;
   name: string;
@@ -24,6 +27,8 @@ export interface ImapMessage {
   flags: string[];
   internalDate: Date;
   size: number;
+  /** The store's handle on the message bytes (for readRaw). */
+  blobId: string;
 }
 
 export interface ImapChanges<M extends ImapMessage> {
@@ -36,7 +41,7 @@ export interface ImapStore<M extends ImapMessage = ImapMessage> {
   ensureDefaultMailboxes(accountId: string): Promise<unknown>;
   listMailboxes(accountId: string): Promise<ImapMailbox[]>;
   getMailbox(accountId: string, name: string): Promise<ImapMailbox | null>;
-  createMailbox(accountId: string, name: string, specialUse?: string): Promise<ImapMailbox>;
+  createMailbox(accountId: string, name: string, specialUse?: ImapSpecialUse | null): Promise<ImapMailbox>;
   renameMailbox(accountId: string, from: string, to: string): Promise<void>;
   deleteMailbox(accountId: string, name: string): Promise<void>;
   setSubscribed(accountId: string, name: string, on: boolean): Promise<void>;

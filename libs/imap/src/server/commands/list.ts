@@ -1,4 +1,5 @@
 import { Command } from '../../protocol/command';
+import { astring } from '../../protocol/encoder';
 import { ImapValue, atom } from '../../protocol/value';
 import { decodeName, encodeName, listMatcher } from '../mailbox-names';
 import { ImapSession } from '../session';
@@ -33,7 +34,7 @@ export async function list(session: ImapSession, _tag: string, command: Of<'LIST
     attributes.push(hasChildren ? '\\HasChildren' : '\\HasNoChildren');
     if (showSubscribed && mailbox.subscribed) attributes.push('\\Subscribed');
     if (mailbox.specialUse) attributes.push(mailbox.specialUse);
-    const encoded = encodeName(mailbox.name, utf8);
+    const encoded = astring(encodeName(mailbox.name, utf8));
     responses.push([atom('LIST'), attributes.map(atom), '/', encoded]);
     if (command.returns.status) statuses.push([atom('STATUS'), encoded, await statusValues(session, mailbox, command.returns.status)]);
   }
@@ -57,6 +58,6 @@ export async function lsub(session: ImapSession, _tag: string, command: Of<'LSUB
   session.untaggedMany(
     mailboxes
       .filter((m) => m.subscribed && match(m.name))
-      .map((m) => [atom('LSUB'), m.specialUse ? [atom(m.specialUse)] : [], '/', encodeName(m.name, utf8)]),
+      .map((m) => [atom('LSUB'), m.specialUse ? [atom(m.specialUse)] : [], '/', astring(encodeName(m.name, utf8))]),
   );
 }

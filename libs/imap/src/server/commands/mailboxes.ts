@@ -2,10 +2,11 @@ import { Command } from '../../protocol/command';
 import { no } from '../errors';
 import { checkNewName, decodeName } from '../mailbox-names';
 import { ImapSession } from '../session';
+import { ImapSpecialUse } from '../store';
 
 type Of<N extends Command['name']> = Command & { name: N };
 
-const SPECIAL_USES = ['\\Sent', '\\Drafts', '\\Trash', '\\Archive', '\\Junk'];
+const SPECIAL_USES: ImapSpecialUse[] = ['\\Sent', '\\Drafts', '\\Trash', '\\Archive', '\\Junk'];
 
 /** RFC 9051 6.3.4, RFC 6154 3 CREATE-SPECIAL-USE. Parents are created as needed. */
 export async function create(session: ImapSession, _tag: string, command: Of<'CREATE'>): Promise<void> {
@@ -13,9 +14,12 @@ export async function create(session: ImapSession, _tag: string, command: Of<'CR
   const name = decodeName(command.mailbox, session.utf8).replace(/\/$/, '');
   checkNewName(name);
   if (name === 'INBOX') throw no('ALREADYEXISTS', 'INBOX always exists');
-  const uses = command.specialUse.map((u) => SPECIAL_USES.find((s) => s.toLowerCase() === u.toLowerCase()) ?? u);
-  if (uses.length > 1) throw no('USEATTR', 'one special use per mailbox');
-  if (uses.some((u) => !SPECIAL_USES.includes(u))) throw no('USEATTR', `special use ${uses.join(' ')} is not supported`);
+  if (command.specialUse.length > 1) throw no('USEATTR', 'one special use per mailbox');
+  const uses = command.specialUse.map((u) => {
+    const known = SPECIAL_USES.find((s) => s.toLowerCase() === u.toLowerCase());
+    if (!known) throw no('USEATTR', `special use ${u} is not supported`);
+    return known;
+  });
   const existing = await session.store.listMailboxes(session.accountId);
   if (existing.some((m) => m.name === name)) throw no('ALREADYEXISTS', `mailbox ${name} exists`);
   const levels = name.split('/');

@@ -1,4 +1,5 @@
 import { Command } from '../../protocol/command';
+import { astring } from '../../protocol/encoder';
 import { ImapValue, atom } from '../../protocol/value';
 import { no } from '../errors';
 import { decodeName, encodeName } from '../mailbox-names';
@@ -54,7 +55,7 @@ export async function status(session: ImapSession, _tag: string, command: Of<'ST
   const name = decodeName(command.mailbox, session.utf8);
   const mailbox = await session.store.getMailbox(session.accountId, name);
   if (!mailbox) throw no('NONEXISTENT', `no mailbox ${name}`);
-  session.untagged([atom('STATUS'), encodeName(mailbox.name, session.utf8), await statusValues(session, mailbox, command.items)]);
+  session.untagged([atom('STATUS'), astring(encodeName(mailbox.name, session.utf8)), await statusValues(session, mailbox, command.items)]);
 }
 
 /** RFC 9208: one quota root per account, named "". */

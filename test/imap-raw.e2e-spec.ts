@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ImapTestServer, RawImap, sampleMessage, startImapTestServer } from './imap-helpers';
+
+describe('IMAP over raw sockets', () => {
+  let server: ImapTestServer;
+  let accountId: string;
+
+  before(async () => {
+    server = await startImapTestServer();
+    accountId = await server.account('rawuser', 'correct horse battery');
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  async function loggedIn(): Promise<RawImap> {
+    const imap = await RawImap.open(server.imapsPort, true);
+    const login = await imap.command('l1 LOGIN rawuser "correct horse battery"');
+    assert.match(login, /^l1 OK \[CAPABILITY [^\]]*IMAP4rev2[^\]]*\] /m);
+    return imap;
+  }
+
+  test('before TLS: LOGINDISABLED, LOGIN refused, STARTTLS then LOGIN works', async () => {
+    const imap = await RawImap.open(server.imapPort);
+    const caps = await imap.command('a1 CAPABILITY');
+    assert.match(caps, /^\* CAPABILITY .*STARTTLS.*LOGINDISABLED/m);
+    assert.doesNotMatch(caps, /AUTH=PLAIN/);
+    assert.match(await imap.command('a2 LOGIN rawuser "correct horse battery"'), /^a2 NO \[PRIVACYREQUIRED\]/m);
+    await imap.startTls('a3');
+    const after = await imap.command('a4 CAPABILITY');
+    assert.match(after, /AUTH=PLAIN/);
+    assert.doesNotMatch(after, /LOGINDISABLED/);
+    assert.match(await imap.command('a5 LOGIN rawuser "wrong"'), /^a5 NO \[AUTHENTICATIONFAILED\]/m);
+    assert.match(await imap.command('a6 LOGIN rawuser "correct horse battery"'), /^a6 OK /m);
+    imap.close();
+  });
+
+  test('AUTHENTICATE PLAIN with an initial response and with a continuation', async () => {
+    const imap = await RawImap.open(server.imapsPort, true);
+    const plain = Buffer.from('\0rawuser\0correct horse battery').toString('base64');
+    assert.match(await imap.command(`a1 AUTHENTICATE PLAIN ${plain}`), /^a1 OK /m);
+    imap.close();
+    const second = await RawImap.open(server.imapsPort, true);
+    second.write('b1 AUTHENTICATE PLAIN\r\n');
+    await second.until(/^\+ \r\n/m);
+    second.write(Buffer.from('\0rawuser\0nope').toString('base64') + '\r\n');
+    assert.match(await second.until(/^b1 .*\r\n/m), /^b1 NO \[AUTHENTICATIONFAILED\]/m);
+    second.close();
+  });
+
+  test('a garbage first command closes the connection; later bad commands get BAD with a reason', async () => {
+    const garbage = await RawImap.open(server.imapPort);
+    garbage.write('GET / HTTP/1.1\r\n');
+    assert.match(await garbage.until(/^\* BYE .*\r\n/m), /BYE/);
+    await garbage.waitClosed();
+
+    const imap = await RawImap.open(server.imapPort);
+    assert.match(await imap.command('a1 NOOP'), /^a1 OK/m);
+    imap.write('a2 FETCH 1:* (FLAGS\r\n');
+    assert.match(await imap.until(/^a2 .*\r\n/m), /^a2 BAD .+/m);
+    assert.match(await imap.command('a3 FROBNICATE'), /^a3 BAD unknown command FROBNICATE/m);
+    assert.match(await imap.command('a4 SELECT INBOX'), /^a4 BAD SELECT is not allowed before authentication/m);
+    assert.equal(imap.closed, false);
+    imap.close();
+  });
+
+  test('literals, quoted strings, partial fetch and UTF-7 mailbox names', async () => {
+    const imap = await loggedIn();
+    imap.write('c1 CREATE {16}\r\n');
+    await imap.until(/^\+ .*\r\n/m);
+    imap.write('Entw&APw-rfe/a"b\r\n');
+    assert.match(await imap.until(/^c1 .*\r\n/m), /^c1 OK/m);
+    assert.match(await imap.command('c2 CREATE "Entw&APw-rfe/sub \\"q\\""'), /^c2 OK/m);
+    const list = await imap.command('c3 LIST "" "Entw*"');
+    assert.match(list, /^\* LIST \(\\HasChildren\) "\/" Entw&APw-rfe\r\n/m);
+    assert.match(list, /^\* LIST \(\\HasNoChildren\) "\/" "Entw&APw-rfe\/sub \\"q\\""\r\n/m);
+    assert.ok((await server.store.listMailboxes(accountId)).some((m) => m.name === 'Entwürfe/a"b'));
+    // UTF8=ACCEPT: names in UTF-8.
+    await imap.command('c4 ENABLE UTF8=ACCEPT');
+    assert.match(await imap.command('c5 LIST "" "Entw*"'), /^\* LIST \(\\HasChildren\) "\/" "Entwürfe"\r\n/m);
+
+    const raw = sampleMessage('Partial fetch');
+    imap.write(`c6 APPEND INBOX (\\Flagged) {${raw.length}+}\r\n`);
+    imap.write(Buffer.concat([raw, Buffer.from('\r\n')]));
+    assert.match(await imap.until(/^c6 .*\r\n/m), /^c6 OK \[APPENDUID \d+ 1\]/m);
+    await imap.command('c7 SELECT INBOX');
+    const partial = await imap.command('c8 FETCH 1 (BODY.PEEK[]<0.4> BODY.PEEK[HEADER.FIELDS (Subject)] BODY.PEEK[TEXT]<6.5>)');
+    assert.match(partial, /BODY\[\]<0> \{4\}\r\nFrom/);
+    assert.match(partial, /BODY\[HEADER\.FIELDS \(Subject\)\] \{26\}\r\nSubject: Partial fetch\r\n\r\n/);
+    assert.match(partial, /BODY\[TEXT\]<6> \{5\}\r\nthere/);
+    assert.doesNotMatch(partial, /\\Seen/);
+    const full = await imap.command('c9 FETCH 1 BODY[TEXT]');
+    assert.match(full, /FLAGS \(\\Flagged \\Seen\)|FLAGS \(\\Seen \\Flagged\)/);
+    imap.close();
+  });
+
+  test('a literal over the limit is refused before it is sent', async () => {
+    const imap = await loggedIn();
+    imap.write('d1 APPEND INBOX {999999999}\r\n');
+    assert.match(await imap.until(/^d1 .*\r\n/m), /^d1 NO \[TOOBIG\]/m);
+    assert.match(await imap.command('d2 NOOP'), /^d2 OK/m);
+    imap.close();
+  });
+
+  test('a client that disconnects mid-literal leaves nothing stored', async () => {
+    const before = await server.store.getMailbox(accountId, 'INBOX');
+    const imap = await loggedIn();
+    imap.write('e1 APPEND INBOX {1000}\r\n');
+    await imap.until(/^\+ .*\r\n/m);
+    imap.write(sampleMessage('half'));
+    imap.close();
+    // Another command on another session proves the server kept going.
+    const check = await loggedIn();
+    assert.match(
+      await check.command('e2 STATUS INBOX (MESSAGES UIDNEXT)'),
+      new RegExp(`MESSAGES ${before?.total} UIDNEXT ${before?.uidNext}\\)`),
+    );
+    check.close();
+  });
+
+  test('two sessions on one mailbox see each other’s changes with consistent sequence numbers', async () => {
+    const a = await loggedIn();
+    const b = await loggedIn();
+    await a.command('f0 CREATE Shared');
+    await server.store.append(accountId, (await server.store.getMailbox(accountId, 'Shared'))!.id, [
+      { raw: sampleMessage('one') },
+      { raw: sampleMessage('two') },
+      { raw: sampleMessage('three') },
+    ]);
+    assert.match(await a.command('f1 SELECT Shared'), /^\* 3 EXISTS/m);
+    assert.match(await b.command('g1 SELECT Shared'), /^\* 3 EXISTS/m);
+    await a.command('f2 STORE 2 +FLAGS (\\Deleted)');
+    assert.match(await a.command('f3 EXPUNGE'), /^\* 2 EXPUNGE/m);
+    // b still numbers three messages until it is told: FETCH by number holds the EXPUNGE back.
+    const fetch = await b.command('g2 FETCH 3 (UID)');
+    assert.match(fetch, /^\* 3 FETCH \(UID 3\)/m);
+    assert.doesNotMatch(fetch, /EXPUNGE/);
+    const noop = await b.command('g3 NOOP');
+    assert.match(noop, /^\* 2 EXPUNGE/m);
+    assert.match(await b.command('g4 FETCH 2 (UID)'), /^\* 2 FETCH \(UID 3\)/m);
+    // A flag change by b reaches a as an unsolicited FETCH.
+    await b.command('g5 STORE 1 +FLAGS (\\Answered)');
+    assert.match(await a.command('f4 NOOP'), /^\* 1 FETCH \(UID 1 FLAGS \(\\Answered\)\)/m);
+    a.close();
+    b.close();
+  });
+
+  test('IDLE is told at once when a message is delivered to the mailbox', async () => {
+    const imap = await loggedIn();
+    await imap.command('h0 CREATE Idle');
+    await imap.command('h1 SELECT Idle');
+    imap.write('h2 IDLE\r\n');
+    await imap.until(/^\+ idling\r\n/m);
+    const mailbox = await server.store.getMailbox(accountId, 'Idle');
+    await server.store.append(accountId, mailbox!.id, [{ raw: sampleMessage('delivered') }]);
+    assert.match(await imap.until(/^\* 1 EXISTS\r\n/m), /EXISTS/);
+    imap.write('DONE\r\n');
+    assert.match(await imap.until(/^h2 .*\r\n/m), /^h2 OK/m);
+    imap.close();
+  });
+});
