@@ -159,4 +159,38 @@ describe('IMAP over raw sockets', () => {
     assert.match(await imap.until(/^h2 .*\r\n/m), /^h2 OK/m);
     imap.close();
   });
+
+  test('QRESYNC: SELECT with the last known modseq reports VANISHED (EARLIER) and changed flags; CONDSTORE STORE UNCHANGEDSINCE', async () => {
+    const imap = await loggedIn();
+    await imap.command('q0 CREATE Resync');
+    const mailbox = (await server.store.getMailbox(accountId, 'Resync'))!;
+    await server.store.append(accountId, mailbox.id, [
+      { raw: sampleMessage('r1') },
+      { raw: sampleMessage('r2') },
+      { raw: sampleMessage('r3') },
+    ]);
+    assert.match(await imap.command('q1 ENABLE QRESYNC'), /^\* ENABLED QRESYNC/m);
+    const selected = await imap.command('q2 SELECT Resync');
+    const modseq = /HIGHESTMODSEQ (\d+)/.exec(selected)?.[1];
+    const validity = /UIDVALIDITY (\d+)/.exec(selected)?.[1];
+    assert.ok(modseq && validity);
+    await imap.command('q3 UNSELECT');
+    await server.store.storeFlags({ accountId, mailboxId: mailbox.id, uids: [1], operation: 'add', flags: ['\\Seen'] });
+    await server.store.remove({ accountId, mailboxId: mailbox.id, uids: [3] });
+    const resync = await imap.command(`q4 SELECT Resync (QRESYNC (${validity} ${modseq} 1:3))`);
+    assert.match(resync, /^\* 2 EXISTS/m);
+    assert.match(resync, /^\* VANISHED \(EARLIER\) 3\r\n/m);
+    assert.match(resync, /^\* 1 FETCH \(UID 1 FLAGS \(\\Seen\) MODSEQ \(\d+\)\)/m);
+    assert.doesNotMatch(resync, /UID 2 FLAGS/);
+    const fetched = await imap.command(`q5 UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${modseq} VANISHED)`);
+    assert.match(fetched, /^\* VANISHED \(EARLIER\) 3\r\n/m);
+    assert.match(fetched, /^\* 1 FETCH \(UID 1 FLAGS \(\\Seen\) MODSEQ/m);
+    const stored = await imap.command(`q6 STORE 1,2 (UNCHANGEDSINCE ${modseq}) +FLAGS (\\Flagged)`);
+    assert.match(stored, /^\* 2 FETCH \(FLAGS \(\\Flagged\) MODSEQ/m);
+    assert.match(stored, /^q6 OK \[MODIFIED 1\]/m);
+    const esearch = await imap.command('q7 UID SEARCH RETURN (MIN MAX COUNT SAVE) ALL');
+    assert.match(esearch, /^\* ESEARCH \(TAG "q7"\) UID MIN 1 MAX 2 COUNT 2\r\n/m);
+    assert.match(await imap.command('q8 UID FETCH $ (UID)'), /^\* 2 FETCH \(UID 2\)/m);
+    imap.close();
+  });
 });
