@@ -40,6 +40,8 @@ export type SessionState = 'notAuthenticated' | 'authenticated' | 'selected' | '
 export interface Completion {
   code?: string;
   text?: string;
+  /** The handler wrote the tagged response itself (STARTTLS, LOGOUT). */
+  answered?: boolean;
 }
 
 export type Handler<C extends Command = Command> = (session: ImapSession, tag: string, command: C) => Promise<Completion | void>;
@@ -144,7 +146,10 @@ export class ImapSession {
         `* OK [CAPABILITY ${this.capabilityList().join(' ')}] ${this.options.hostname} Postern IMAP ready (session ${this.id})\r\n`,
       ),
     );
-    void this.loop();
+    this.loop().catch((err: unknown) => {
+      this.logger.error({ session: this.id, err: err instanceof Error ? err.stack : String(err) }, 'imap session failed');
+      this.bye(`internal error (session ${this.id})`);
+    });
   }
 
   private newReader(): CommandReader {
@@ -199,7 +204,7 @@ export class ImapSession {
   }
 
   write(bytes: Buffer): void {
-    if (!this.closed && !this.socket.destroyed) this.socket.write(bytes);
+    if (!this.closed && !this.socket.destroyed && this.socket.writable) this.socket.write(bytes);
   }
 
   untagged(values: ImapValue[]): void {
@@ -318,7 +323,7 @@ export class ImapSession {
     }
     try {
       const done = (await handler(this, tag, command)) ?? {};
-      if (this.closed) return;
+      if (this.closed || done.answered) return;
       // Commands by sequence number must not see numbers shift under them (RFC 9051 7.5.1).
       const bySeq = (command.name === 'FETCH' || command.name === 'STORE' || command.name === 'SEARCH') && !command.uid;
       await this.flushUpdates(!bySeq);

@@ -22,7 +22,7 @@ export async function logout(session: ImapSession, tag: string): Promise<Complet
   session.untagged([atom('BYE'), atom('logging out')]);
   session.write(Buffer.from(`${tag} OK LOGOUT completed\r\n`));
   session.close();
-  return Promise.resolve({});
+  return Promise.resolve({ answered: true });
 }
 
 /** RFC 9051 6.2.1 */
@@ -31,7 +31,7 @@ export async function starttls(session: ImapSession, tag: string): Promise<Compl
   if (!session.options.startTls) throw bad('STARTTLS is not available');
   session.write(Buffer.from(`${tag} OK begin TLS negotiation now\r\n`));
   await session.upgrade();
-  return { text: '' };
+  return { answered: true };
 }
 
 /** RFC 5161: ENABLE CONDSTORE, QRESYNC (which implies CONDSTORE), UTF8=ACCEPT, IMAP4rev2. */
