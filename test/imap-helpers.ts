@@ -89,6 +89,11 @@ export class RawImap {
     this.listen(secure);
   }
 
+  /** RFC 9266 tls-exporter of the client's end (TLS 1.3). */
+  channelBinding(): Buffer {
+    return (this.socket as TLSSocket).exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0));
+  }
+
   write(text: string | Buffer): void {
     this.socket.write(text);
   }

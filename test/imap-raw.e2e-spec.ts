@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ScramClient } from '@postern/sasl';
 import { ImapTestServer, RawImap, sampleMessage, startImapTestServer } from './imap-helpers';
 
-describe('IMAP over raw sockets', () => {
+describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
   let server: ImapTestServer;
   let accountId: string;
 
@@ -47,6 +48,45 @@ describe('IMAP over raw sockets', () => {
     second.write(Buffer.from('\0rawuser\0nope').toString('base64') + '\r\n');
     assert.match(await second.until(/^b1 .*\r\n/m), /^b1 NO \[AUTHENTICATIONFAILED\]/m);
     second.close();
+  });
+
+  test('AUTHENTICATE SCRAM-SHA-256 before TLS and SCRAM-SHA-256-PLUS with tls-exporter channel binding', async () => {
+    const plain = await RawImap.open(server.imapPort);
+    const caps = await plain.command('s1 CAPABILITY');
+    assert.match(caps, /AUTH=SCRAM-SHA-256/);
+    assert.doesNotMatch(caps, /AUTH=PLAIN|-PLUS/);
+    const client = new ScramClient('sha256', 'rawuser', 'correct horse battery');
+    plain.write(`s2 AUTHENTICATE SCRAM-SHA-256 ${Buffer.from(client.first()).toString('base64')}\r\n`);
+    const serverFirst = Buffer.from(/^\+ (\S+)\r\n/m.exec(await plain.until(/^\+ \S+\r\n/m))![1], 'base64').toString();
+    plain.write(Buffer.from(client.final(serverFirst)).toString('base64') + '\r\n');
+    const serverFinal = Buffer.from(/^\+ (\S+)\r\n/m.exec(await plain.until(/^\+ \S+\r\n/m))![1], 'base64').toString();
+    client.verify(serverFinal);
+    plain.write('\r\n');
+    assert.match(await plain.until(/^s2 .*\r\n/m), /^s2 OK \[CAPABILITY /m);
+    plain.close();
+
+    const tls = await RawImap.open(server.imapsPort, true);
+    assert.match(await tls.command('t1 CAPABILITY'), /AUTH=SCRAM-SHA-256-PLUS/);
+    const bound = new ScramClient('sha256', 'rawuser', 'correct horse battery', {
+      channelBinding: { type: 'tls-exporter', data: tls.channelBinding() },
+    });
+    tls.write(`t2 AUTHENTICATE SCRAM-SHA-256-PLUS ${Buffer.from(bound.first()).toString('base64')}\r\n`);
+    const first = Buffer.from(/^\+ (\S+)\r\n/m.exec(await tls.until(/^\+ \S+\r\n/m))![1], 'base64').toString();
+    tls.write(Buffer.from(bound.final(first)).toString('base64') + '\r\n');
+    const final = Buffer.from(/^\+ (\S+)\r\n/m.exec(await tls.until(/^\+ \S+\r\n/m))![1], 'base64').toString();
+    bound.verify(final);
+    tls.write('\r\n');
+    assert.match(await tls.until(/^t2 .*\r\n/m), /^t2 OK /m);
+    tls.close();
+
+    // A wrong password fails with AUTHENTICATIONFAILED.
+    const wrong = await RawImap.open(server.imapsPort, true);
+    const bad = new ScramClient('sha256', 'rawuser', 'not it');
+    wrong.write(`u1 AUTHENTICATE SCRAM-SHA-256 ${Buffer.from(bad.first()).toString('base64')}\r\n`);
+    const f = Buffer.from(/^\+ (\S+)\r\n/m.exec(await wrong.until(/^\+ \S+\r\n/m))![1], 'base64').toString();
+    wrong.write(Buffer.from(bad.final(f)).toString('base64') + '\r\n');
+    assert.match(await wrong.until(/^u1 .*\r\n/m), /^u1 NO \[AUTHENTICATIONFAILED\]/m);
+    wrong.close();
   });
 
   test('a garbage first command closes the connection; later bad commands get BAD with a reason', async () => {

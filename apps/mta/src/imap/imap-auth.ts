@@ -1,15 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccountsService } from '@postern/accounts';
+import { APP_CONFIG, type AppConfig } from '@postern/config';
 import { AddressesService } from '@postern/domains';
 import { DomainError } from '@postern/errors';
 import type { ConnectionInfo, ImapAuthenticator, ImapUser } from '@postern/imap';
+import { type SaslAccount, type SaslSession, createSaslServer, saslMechanisms } from '@postern/sasl';
 
-/** IMAP logins against the account password; the login name is the account's name or one of its addresses. */
+/**
+ * IMAP logins against the account password; the login name is the account's name or one of
+ * its addresses. LOGIN checks the slow hash; AUTHENTICATE runs libs/sasl's mechanisms (SCRAM
+ * with channel binding over TLS, CRAM-MD5, PLAIN and LOGIN once on TLS).
+ */
 @Injectable()
 export class ImapAccountAuthenticator implements ImapAuthenticator {
   constructor(
     @Inject(AccountsService) private readonly accounts: AccountsService,
     @Inject(AddressesService) private readonly addresses: AddressesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private async resolve(username: string) {
@@ -30,7 +37,31 @@ export class ImapAccountAuthenticator implements ImapAuthenticator {
     return { accountId: account.id, username };
   }
 
-  mechanisms(_connection: ConnectionInfo): string[] {
-    return [];
+  mechanisms(connection: ConnectionInfo): string[] {
+    return saslMechanisms({ tls: connection.secure, channelBinding: connection.channelBinding !== undefined, external: false });
+  }
+
+  sasl(mechanism: string, connection: ConnectionInfo): SaslSession {
+    return createSaslServer(mechanism, {
+      lookup: (username) => this.lookup(username),
+      channelBinding: connection.channelBinding,
+      hostname: this.config.hostname,
+    });
+  }
+
+  private async lookup(username: string): Promise<SaslAccount | null> {
+    const account = await this.resolve(username);
+    if (!account || account.disabled) return null;
+    const credential = await this.accounts.credentials(account.id);
+    if (!credential) return null;
+    return {
+      accountId: account.id,
+      secrets: {
+        hash: credential.passwordHash,
+        scramSha1: credential.scramSha1,
+        scramSha256: credential.scramSha256,
+        cramMd5: credential.cramMd5,
+      },
+    };
   }
 }

@@ -34,7 +34,6 @@ export function capabilities(input: {
     // RFC 9051 6.2.3 / 11.1: no cleartext passwords before TLS.
     if (input.tlsAvailable) caps.push('STARTTLS');
     caps.push('LOGINDISABLED');
-    return caps;
   }
-  return [...caps, ...['PLAIN', ...input.mechanisms].map((m) => `AUTH=${m}`)];
+  return [...caps, ...input.mechanisms.map((m) => `AUTH=${m}`)];
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
+import { serverChannelBinding } from '@postern/sasl';
 import { TLSSocket } from 'node:tls';
 import { Command, TaggedCommand } from '../protocol/command';
 import { ImapParseError } from '../protocol/cursor';
@@ -110,14 +111,7 @@ export class ImapSession {
   }
 
   connection(): ConnectionInfo {
-    let channelBinding: ConnectionInfo['channelBinding'] = null;
-    if (this.socket instanceof TLSSocket) {
-      try {
-        channelBinding = { type: 'tls-exporter', data: this.socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0)) };
-      } catch {
-        channelBinding = null;
-      }
-    }
+    const channelBinding = this.socket instanceof TLSSocket && this.socket.encrypted ? serverChannelBinding(this.socket) : undefined;
     return {
       id: this.id,
       remoteAddress: this.socket.remoteAddress ?? '',
@@ -127,8 +121,15 @@ export class ImapSession {
     };
   }
 
+  /** SASL mechanisms offered now (RFC 9051 11.1: nothing that sends the password before TLS). */
+  mechanisms(): string[] {
+    const connection = this.connection();
+    const offered = this.options.auth.mechanisms?.(connection) ?? ['PLAIN'];
+    return connection.secure ? offered : offered.filter((m) => m !== 'PLAIN' && m !== 'LOGIN');
+  }
+
   capabilityList(): string[] {
-    const mechanisms = this.options.auth.mechanisms?.(this.connection()) ?? [];
+    const mechanisms = this.mechanisms();
     return capabilities({
       secure: this.secure,
       tlsAvailable: this.options.startTls !== undefined,

@@ -1,3 +1,5 @@
+import type { SaslChannelBinding, SaslSession } from '@postern/sasl';
+
 /**
  * What the IMAP server needs from the mailbox store, the notifier and the account check.
  * `MailStore` and `MailboxNotifier` (libs/mailstore) satisfy these structurally; apps/mta
@@ -94,29 +96,25 @@ export interface ImapUser {
   username: string;
 }
 
-/** One step of a SASL exchange (RFC 4422), with challenges and responses as raw bytes. */
-export type SaslStep = { challenge: Buffer } | { success: ImapUser; final?: Buffer } | { failure: string };
-
-export interface SaslExchange {
-  start(initial: Buffer | null): Promise<SaslStep>;
-  step(response: Buffer): Promise<SaslStep>;
-}
-
 export interface ConnectionInfo {
   id: string;
   remoteAddress: string;
   secure: boolean;
-  /** TLS channel binding data (tls-exporter or tls-unique) when on TLS. */
-  channelBinding?: { type: string; data: Buffer } | null;
+  /** TLS channel binding data (RFC 9266 tls-exporter, RFC 5929 tls-unique) when on TLS. */
+  channelBinding?: SaslChannelBinding;
   peerCertificate?: unknown;
 }
 
 export interface ImapAuthenticator {
   /** LOGIN and AUTHENTICATE PLAIN: null when the name or password is wrong. */
   login(username: string, password: string, connection: ConnectionInfo): Promise<ImapUser | null>;
-  /** Mechanisms beyond PLAIN (SCRAM-*, CRAM-MD5, EXTERNAL) offered on this connection. */
+  /**
+   * SASL mechanisms offered on this connection (libs/sasl `saslMechanisms`: no PLAIN before
+   * TLS); without it, PLAIN over TLS only.
+   */
   mechanisms?(connection: ConnectionInfo): string[];
-  sasl?(mechanism: string, connection: ConnectionInfo): SaslExchange | null;
+  /** An exchange for an offered mechanism (libs/sasl `createSaslServer`); PLAIN falls back to `login`. */
+  sasl?(mechanism: string, connection: ConnectionInfo): SaslSession | null;
 }
 
 export interface ImapLogger {
