@@ -12,7 +12,7 @@ import { capabilities } from './capabilities';
 import { ImapCommandError, fromStoreError } from './errors';
 import { MessageRenderer, simpleRenderer } from './message-parts';
 import { SelectedMailbox } from './selected';
-import { ConnectionInfo, ImapAuthenticator, ImapLogger, ImapNotifier, ImapStore, ImapUser } from './store';
+import { ConnectionInfo, ImapAuthenticator, ImapLogger, ImapMessage, ImapNotifier, ImapStore, ImapUser } from './store';
 
 export interface ImapSessionOptions {
   store: ImapStore;
@@ -250,6 +250,16 @@ export class ImapSession {
     const ms = this.user ? (this.options.idleTimeoutMs ?? 30 * 60_000) : (this.options.preAuthTimeoutMs ?? 60_000);
     this.timer = setTimeout(() => this.bye('autologout; idle for too long'), ms);
     this.timer.unref();
+  }
+
+  /** The bytes of several messages, in their order. */
+  async readRaws(messages: ImapMessage[]): Promise<Buffer[]> {
+    const store = this.store;
+    if (store.readRawMany) {
+      const map = await store.readRawMany(messages);
+      return Promise.all(messages.map((m) => Promise.resolve(map.get(m.blobId) ?? store.readRaw(m))));
+    }
+    return Promise.all(messages.map((m) => store.readRaw(m)));
   }
 
   /** Called after LOGIN/AUTHENTICATE succeeded. */

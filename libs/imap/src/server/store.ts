@@ -55,6 +55,8 @@ export interface ImapStore<M extends ImapMessage = ImapMessage> {
   listMessages(mailboxId: string): Promise<M[]>;
   getMessages(mailboxId: string, uids: number[]): Promise<M[]>;
   readRaw(message: M): Promise<Buffer>;
+  /** Several messages' bytes in one round trip, by blobId. */
+  readRawMany?(messages: M[]): Promise<Map<string, Buffer>>;
   storeFlags(input: {
     accountId: string;
     mailboxId: string;

@@ -132,7 +132,7 @@ export async function fetch(session: ImapSession, _tag: string, command: Of<'FET
   messages.sort((a, b) => a.uid - b.uid);
   for (let i = 0; i < messages.length; i += BATCH) {
     const batch = messages.slice(i, i + BATCH);
-    const raws = needsRaw ? await Promise.all(batch.map((m) => session.store.readRaw(m))) : null;
+    const raws = needsRaw ? await session.readRaws(batch) : null;
     const responses: ImapValue[][] = [];
     batch.forEach((m, j) => {
       const seq = selected.seqOf(m.uid);

@@ -103,7 +103,10 @@ export async function search(session: ImapSession, tag: string, command: Of<'SEA
   });
   await Promise.all(pending);
   if (needRaw) {
-    for (const m of messages) ctx.raws.set(m.uid, await session.store.readRaw(m));
+    for (let i = 0; i < messages.length; i += 200) {
+      const batch = messages.slice(i, i + 200);
+      (await session.readRaws(batch)).forEach((raw, j) => ctx.raws.set(batch[j].uid, raw));
+    }
   }
   if (usesModseq) session.condstore = true;
   const found = messages.filter((m) => matches(command.key, m, ctx)).sort((a, b) => a.uid - b.uid);

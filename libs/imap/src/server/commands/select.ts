@@ -10,7 +10,9 @@ type Of<N extends Command['name']> = Command & { name: N };
 
 /** RFC 9051 6.3.2 SELECT / 6.3.3 EXAMINE, RFC 7162 3.1.8 CONDSTORE and 3.2.5 QRESYNC. */
 export async function select(session: ImapSession, _tag: string, command: Of<'SELECT' | 'EXAMINE'>): Promise<Completion> {
-  // RFC 9051 6.3.2: a failed SELECT leaves no mailbox selected.
+  // RFC 9051 6.3.2: a failed SELECT leaves no mailbox selected; RFC 7162 3.2.11 CLOSED.
+  if (session.selected && (session.qresync || session.rev2))
+    session.untagged([atom('OK'), atom('[CLOSED]'), atom('previous mailbox closed')]);
   session.selected = null;
   session.state = 'authenticated';
   if (command.qresync && !session.qresync) throw bad('QRESYNC parameter needs ENABLE QRESYNC first');

@@ -67,7 +67,7 @@ export async function getQuota(session: ImapSession, _tag: string, command: Of<'
 export async function getQuotaRoot(session: ImapSession, _tag: string, command: Of<'GETQUOTAROOT'>): Promise<void> {
   const name = decodeName(command.mailbox, session.utf8);
   if (!(await session.store.getMailbox(session.accountId, name))) throw no('NONEXISTENT', `no mailbox ${name}`);
-  session.untagged([atom('QUOTAROOT'), encodeName(name, session.utf8), '']);
+  session.untagged([atom('QUOTAROOT'), astring(encodeName(name, session.utf8)), '']);
   await sendQuota(session);
 }
 
