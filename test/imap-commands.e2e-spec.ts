@@ -107,5 +107,22 @@ describe('IMAP commands, byte for byte', { timeout: 60_000 }, () => {
     imap.write(appendLine('q2', 'INBOX', [{ raw: big }]));
     assert.match(await imap.until(/^q2 .*\r\n/m), /^q2 NO \[OVERQUOTA\]/m);
     assert.match(await imap.command('q3 STATUS INBOX (MESSAGES)'), /MESSAGES 0/);
+    // A new session knows the quota at login: the literal is refused before it is sent.
+    const fresh = await RawImap.open(server.imapsPort, true);
+    await fresh.command('q4 LOGIN dave "dave password 1"');
+    fresh.write(`q5 APPEND INBOX {${big.length}}\r\n`);
+    assert.match(await fresh.until(/^q5 .*\r\n/m), /^q5 NO \[OVERQUOTA\]/m);
+    fresh.close();
+  });
+
+  test('a session whose selected mailbox another session deletes is told BYE', async () => {
+    await imap.command('x0 CREATE Doomed');
+    const other = await RawImap.open(server.imapsPort, true);
+    await other.command('y0 LOGIN dave "dave password 1"');
+    await other.command('y1 SELECT Doomed');
+    await imap.command('x1 DELETE Doomed');
+    other.write('y2 NOOP\r\n');
+    assert.match(await other.until(/^\* BYE .*\r\n/m), /no longer exists/);
+    await other.waitClosed();
   });
 });

@@ -160,11 +160,14 @@ export class ImapSession {
         if (this.lines.length > 20) this.socket.pause();
         this.deliver();
       },
-      literalLimit: (firstLine) => (/^\S+ (UID )?APPEND /i.test(firstLine) ? this.options.appendLimit : (this.options.maxLiteral ?? 65536)),
+      literalLimit: (firstLine) => (/^\S+ APPEND /i.test(firstLine) ? this.appendLimit() : (this.options.maxLiteral ?? 65536)),
       continueLiteral: () => this.write(Buffer.from('+ Ready for literal data\r\n')),
       refuseLiteral: (tag, size, closing) => {
-        // RFC 7889 / RFC 4469: TOOBIG before the literal is read.
-        this.write(Buffer.from(`${tag} NO [TOOBIG] literal of ${size} octets is over the limit\r\n`));
+        // RFC 7889 / RFC 9208 5.3: TOOBIG or OVERQUOTA before the literal is read.
+        const code = size > this.options.appendLimit ? 'TOOBIG' : 'OVERQUOTA';
+        this.write(
+          Buffer.from(`${tag} NO [${code}] literal of ${size} octets is over the ${code === 'TOOBIG' ? 'size limit' : 'quota left'}\r\n`),
+        );
         if (closing) this.bye('non-synchronizing literal over the limit');
       },
       lineTooLong: () => this.bye('line too long'),
@@ -252,6 +255,25 @@ export class ImapSession {
     this.timer.unref();
   }
 
+  /** Bytes the account may still store (RFC 9208), as last read; null when unlimited or unknown. */
+  private quotaLeft: number | null = null;
+
+  private appendLimit(): number {
+    return this.quotaLeft === null ? this.options.appendLimit : Math.min(this.options.appendLimit, this.quotaLeft);
+  }
+
+  /** Re-reads the quota after login and after each APPEND, so an over-quota literal is refused unread. */
+  async refreshQuota(): Promise<void> {
+    if (!this.user) return;
+    try {
+      const quota = await this.store.quota(this.user.accountId);
+      this.quotaLeft = quota.limitBytes > 0 ? Math.max(0, quota.limitBytes - quota.usedBytes) : null;
+    } catch (err) {
+      this.quotaLeft = null;
+      this.logger.warn({ session: this.id, err: err instanceof Error ? err.message : String(err) }, 'imap quota read failed');
+    }
+  }
+
   /** The bytes of several messages, in their order. */
   async readRaws(messages: ImapMessage[]): Promise<Buffer[]> {
     const store = this.store;
@@ -268,6 +290,7 @@ export class ImapSession {
     this.state = 'authenticated';
     this.resetTimer();
     await this.store.ensureDefaultMailboxes(user.accountId);
+    await this.refreshQuota();
     this.unsubscribe = await this.options.notifier.subscribe(user.accountId, (notice) => {
       if (this.selected && notice.mailboxId === this.selected.id) {
         this.selected.dirty = true;
@@ -300,7 +323,14 @@ export class ImapSession {
   async flushUpdates(allowExpunge: boolean, force = false): Promise<void> {
     const selected = this.selected;
     if (!selected || (!selected.dirty && !force)) return;
-    const responses = await selected.sync(this.store, { allowExpunge, qresync: this.qresync, condstore: this.condstore });
+    let responses;
+    try {
+      responses = await selected.sync(this.store, { allowExpunge, qresync: this.qresync, condstore: this.condstore });
+    } catch (err) {
+      // The selected mailbox was deleted (or renamed away) by another session.
+      if (fromStoreError(err)?.code === 'NONEXISTENT') return this.bye('the selected mailbox no longer exists');
+      throw err;
+    }
     this.untaggedMany(responses);
   }
 

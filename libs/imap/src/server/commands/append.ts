@@ -25,6 +25,7 @@ export async function append(session: ImapSession, _tag: string, command: Of<'AP
     })),
   );
   if (session.selected?.id === mailbox.id) session.selected.dirty = true;
+  await session.refreshQuota();
   const uids = formatUidSet(result.messages.map((m) => m.uid));
   return { code: `APPENDUID ${result.uidValidity} ${uids}`, text: 'APPEND completed' };
 }
