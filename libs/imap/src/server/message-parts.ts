@@ -2,22 +2,24 @@ import { SectionSpec } from '../protocol/command';
 import { ImapValue } from '../protocol/value';
 
 /**
- * Message rendering for FETCH, until libs/imap/src/message (parseMessageStructure, envelope,
- * bodyStructure, section) lands: the message as one part, split at the first empty line.
- * FETCH calls only `renderer`, so the swap is one place.
+ * Message rendering for FETCH and SEARCH, over one message's bytes (parsed at most once).
+ * `simpleRenderer` treats the message as one part split at the first empty line; apps/mta
+ * passes the MIME renderer (libs/imap/src/message). FETCH and SEARCH call only this.
  */
-export interface MessageRenderer {
-  envelope(raw: Buffer): ImapValue;
-  bodyStructure(raw: Buffer, extended: boolean): ImapValue;
-  /** The bytes of BODY[section]; null when the section does not exist (answered as empty). */
-  section(raw: Buffer, spec: SectionSpec): Buffer | null;
-  /** BINARY[part]: the decoded content; null when the part does not exist. */
-  binary(raw: Buffer, part: number[]): Buffer | null;
-  /** Header field values, unfolded, for SEARCH HEADER/FROM/... */
-  headerValues(raw: Buffer, field: string): string[];
-  /** The Date header as a Date (SEARCH SENT*). */
-  sentDate(raw: Buffer): Date | null;
+export interface RenderedMessage {
+  envelope(): ImapValue;
+  bodyStructure(extended: boolean): ImapValue;
+  /** The bytes of BODY[section]; empty when the section does not exist. */
+  section(spec: SectionSpec): Buffer;
+  /** BINARY[part] (RFC 3516): the decoded content; null when the part does not exist; 'unknown-cte' when it cannot be decoded. */
+  binary(part: number[]): Buffer | null | 'unknown-cte';
+  /** SEARCH HEADER/FROM/TO/CC/BCC/SUBJECT (RFC 9051 6.4.4), case-insensitive substring. */
+  matchesHeader(field: string, needle: string): boolean;
+  /** The Date header's calendar day `YYYY-MM-DD` (SEARCH SENT*), or null. */
+  sentDay(): string | null;
 }
+
+export type MessageRenderer = (raw: Buffer) => RenderedMessage;
 
 export function splitHeader(raw: Buffer): { header: Buffer; body: Buffer } {
   const crlf = raw.indexOf('\r\n\r\n');
@@ -66,8 +68,14 @@ function addresses(value: string | undefined): ImapValue {
   return list.length > 0 ? list : null;
 }
 
-export const simpleRenderer: MessageRenderer = {
-  envelope(raw) {
+function headerValues(raw: Buffer, field: string): string[] {
+  return fields(splitHeader(raw).header)
+    .filter((f) => f.name.toLowerCase() === field)
+    .map((f) => utf8(f.value));
+}
+
+export const simpleRenderer: MessageRenderer = (raw) => ({
+  envelope() {
     const all = fields(splitHeader(raw).header);
     const get = (name: string): string | undefined => all.find((f) => f.name.toLowerCase() === name)?.value;
     const from = addresses(get('from'));
@@ -86,25 +94,24 @@ export const simpleRenderer: MessageRenderer = {
       nstr(get('message-id')),
     ];
   },
-  bodyStructure(raw, extended) {
+  bodyStructure(extended) {
     const { body } = splitHeader(raw);
     const lines = body.length === 0 ? 0 : body.toString('latin1').split('\n').length;
     const basic: ImapValue[] = ['text', 'plain', ['charset', 'utf-8'], null, null, '7bit', body.length, lines];
     return extended ? [...basic, null, null, null, null] : basic;
   },
-  section(raw, spec) {
+  section(spec) {
     const { header, body } = splitHeader(raw);
-    if (spec.part.length > 1 || (spec.part.length === 1 && spec.part[0] !== 1)) return null;
+    if (spec.part.length > 1 || (spec.part.length === 1 && spec.part[0] !== 1)) return Buffer.alloc(0);
     if (spec.part.length === 1 && spec.text === null) return body;
     switch (spec.text) {
       case null:
         return raw;
       case 'HEADER':
+      case 'MIME':
         return header;
       case 'TEXT':
         return body;
-      case 'MIME':
-        return header;
       case 'HEADER.FIELDS':
       case 'HEADER.FIELDS.NOT': {
         const wanted = new Set(spec.fields.map((f) => f.toLowerCase()));
@@ -113,19 +120,18 @@ export const simpleRenderer: MessageRenderer = {
       }
     }
   },
-  binary(raw, part) {
+  binary(part) {
     if (part.length > 1 || (part.length === 1 && part[0] !== 1)) return null;
     return part.length === 0 ? raw : splitHeader(raw).body;
   },
-  headerValues(raw, field) {
-    return fields(splitHeader(raw).header)
-      .filter((f) => f.name.toLowerCase() === field)
-      .map((f) => utf8(f.value));
+  matchesHeader(field, needle) {
+    const lower = needle.toLowerCase();
+    return headerValues(raw, field).some((v) => v.toLowerCase().includes(lower));
   },
-  sentDate(raw) {
-    const value = this.headerValues(raw, 'date')[0];
+  sentDay() {
+    const value = headerValues(raw, 'date')[0];
     if (!value) return null;
     const date = new Date(value.replace(/\([^)]*\)/g, '').trim());
-    return Number.isNaN(date.getTime()) ? null : date;
+    return Number.isNaN(date.getTime()) ? null : date.toISOString().slice(0, 10);
   },
-};
+});

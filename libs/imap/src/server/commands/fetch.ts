@@ -1,7 +1,7 @@
 import { Command, FetchItem } from '../../protocol/command';
 import { ImapValue, atom } from '../../protocol/value';
+import { no } from '../errors';
 import { formatInternalDate } from '../format';
-import { splitHeader } from '../message-parts';
 import { ImapSession } from '../session';
 import { ImapMessage } from '../store';
 import { selectedOrFail } from './expunge';
@@ -31,10 +31,16 @@ function partial(data: Buffer, range: { offset: number; length: number } | null)
   return data.subarray(Math.min(range.offset, data.length), Math.min(range.offset + range.length, data.length));
 }
 
+/** RFC 3516 4.3: a part whose Content-Transfer-Encoding cannot be decoded fails the FETCH. */
+function binaryOrFail(data: Buffer | null | 'unknown-cte'): Buffer {
+  if (data === 'unknown-cte') throw no('UNKNOWN-CTE', 'the part has a Content-Transfer-Encoding that cannot be decoded');
+  return data ?? Buffer.alloc(0);
+}
+
 function render(session: ImapSession, m: ImapMessage, items: FetchItem[], raw: Buffer | null): ImapValue[] {
   const out: ImapValue[] = [];
-  const r = session.renderer;
   const bytes = raw ?? Buffer.alloc(0);
+  const r = session.renderer(bytes);
   for (const item of items) {
     switch (item.kind) {
       case 'UID':
@@ -53,37 +59,37 @@ function render(session: ImapSession, m: ImapMessage, items: FetchItem[], raw: B
         out.push(atom('MODSEQ'), [m.modseq]);
         break;
       case 'ENVELOPE':
-        out.push(atom('ENVELOPE'), r.envelope(bytes));
+        out.push(atom('ENVELOPE'), r.envelope());
         break;
       case 'BODYSTRUCTURE':
-        out.push(atom('BODYSTRUCTURE'), r.bodyStructure(bytes, true));
+        out.push(atom('BODYSTRUCTURE'), r.bodyStructure(true));
         break;
       case 'BODY':
-        out.push(atom('BODY'), r.bodyStructure(bytes, false));
+        out.push(atom('BODY'), r.bodyStructure(false));
         break;
       case 'RFC822':
         out.push(atom('RFC822'), bytes);
         break;
       case 'RFC822.HEADER':
-        out.push(atom('RFC822.HEADER'), splitHeader(bytes).header);
+        out.push(atom('RFC822.HEADER'), r.section({ part: [], text: 'HEADER', fields: [] }));
         break;
       case 'RFC822.TEXT':
-        out.push(atom('RFC822.TEXT'), splitHeader(bytes).body);
+        out.push(atom('RFC822.TEXT'), r.section({ part: [], text: 'TEXT', fields: [] }));
         break;
       case 'BODY[]': {
-        const data = r.section(bytes, item.section) ?? Buffer.alloc(0);
+        const data = r.section(item.section);
         const origin = item.partial ? `<${item.partial.offset}>` : '';
         out.push(atom(item.label + origin), partial(data, item.partial));
         break;
       }
       case 'BINARY': {
-        const data = r.binary(bytes, item.part) ?? Buffer.alloc(0);
+        const data = binaryOrFail(r.binary(item.part));
         const origin = item.partial ? `<${item.partial.offset}>` : '';
         out.push(atom(item.label + origin), { literal8: partial(data, item.partial) });
         break;
       }
       case 'BINARY.SIZE':
-        out.push(atom(item.label), (r.binary(bytes, item.part) ?? Buffer.alloc(0)).length);
+        out.push(atom(item.label), binaryOrFail(r.binary(item.part)).length);
         break;
     }
   }

@@ -1,6 +1,7 @@
 import { Command, SearchKey } from '../../protocol/command';
 import { ImapValue, atom } from '../../protocol/value';
 import { no } from '../errors';
+import { RenderedMessage } from '../message-parts';
 import { ImapSession } from '../session';
 import { ImapMessage } from '../store';
 import { selectedOrFail } from './expunge';
@@ -12,6 +13,7 @@ interface Context {
   seq: Map<number, number>;
   texts: Map<SearchKey, Set<number>>;
   raws: Map<number, Buffer>;
+  rendered: Map<number, RenderedMessage>;
   session: ImapSession;
   uidSets: Map<SearchKey, Set<number>>;
   max: { uid: number; seq: number };
@@ -32,6 +34,15 @@ function compareDay(value: string, cmp: 'before' | 'on' | 'since', wanted: strin
   return cmp === 'before' ? value < wanted : cmp === 'on' ? value === wanted : value >= wanted;
 }
 
+function rendered(ctx: Context, m: ImapMessage): RenderedMessage {
+  let r = ctx.rendered.get(m.uid);
+  if (!r) {
+    r = ctx.session.renderer(ctx.raws.get(m.uid) ?? Buffer.alloc(0));
+    ctx.rendered.set(m.uid, r);
+  }
+  return r;
+}
+
 function matches(key: SearchKey, m: ImapMessage, ctx: Context): boolean {
   switch (key.op) {
     case 'and':
@@ -48,16 +59,11 @@ function matches(key: SearchKey, m: ImapMessage, ctx: Context): boolean {
       return m.flags.some((f) => f.toLowerCase() === key.flag.toLowerCase()) === key.set;
     case 'date': {
       if (key.field === 'internal') return compareDay(day(m.internalDate), key.cmp, key.date);
-      const sent = ctx.session.renderer.sentDate(ctx.raws.get(m.uid) ?? Buffer.alloc(0));
-      return sent !== null && compareDay(day(sent), key.cmp, key.date);
+      const sent = rendered(ctx, m).sentDay();
+      return sent !== null && compareDay(sent, key.cmp, key.date);
     }
-    case 'header': {
-      const raw = ctx.raws.get(m.uid) ?? Buffer.alloc(0);
-      const values = ctx.session.renderer.headerValues(raw, key.field);
-      const needle = key.value.toLowerCase();
-      // RFC 9051 6.4.4: HEADER with an empty string matches any message with the field.
-      return values.some((v) => v.toLowerCase().includes(needle));
-    }
+    case 'header':
+      return rendered(ctx, m).matchesHeader(key.field, key.value);
     case 'text':
       return ctx.texts.get(key)?.has(m.uid) ?? false;
     case 'size':
@@ -83,6 +89,7 @@ export async function search(session: ImapSession, tag: string, command: Of<'SEA
     seq: new Map(messages.map((m) => [m.uid, selected.seqOf(m.uid)])),
     texts: new Map(),
     raws: new Map(),
+    rendered: new Map(),
     session,
     uidSets: new Map(),
     max: { uid: 0, seq: 0 },
