@@ -79,6 +79,12 @@ export class RawImap {
   /** STARTTLS on this connection. */
   async startTls(tag = 'st'): Promise<void> {
     await this.command(`${tag} STARTTLS`);
+    await this.startTlsHandshake();
+  }
+
+  /** The TLS handshake after the server's OK to STARTTLS. */
+  async startTlsHandshake(): Promise<void> {
+    this.buffer = '';
     this.socket.removeAllListeners('data');
     const secure = tlsConnect({ socket: this.socket, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {

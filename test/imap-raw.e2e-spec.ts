@@ -37,6 +37,25 @@ describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
     imap.close();
   });
 
+  test('commands sent after STARTTLS in the same packet are discarded, not run under TLS', async () => {
+    const imap = await RawImap.open(server.imapPort);
+    imap.write('z1 STARTTLS\r\nz2 LOGIN rawuser "correct horse battery"\r\n');
+    await imap.until(/^z1 OK .*\r\n/m);
+    await imap.startTlsHandshake();
+    const answer = await imap.command('z3 NOOP');
+    assert.doesNotMatch(answer, /z2/);
+    assert.match(await imap.command('z4 SELECT INBOX'), /^z4 BAD SELECT is not allowed before authentication/m);
+    imap.close();
+  });
+
+  test('a non-synchronizing literal over the limit ends the connection', async () => {
+    const imap = await loggedIn();
+    imap.write('n1 APPEND INBOX {999999999+}\r\nsome bytes');
+    assert.match(await imap.until(/^n1 .*\r\n/m), /^n1 NO \[TOOBIG\]/m);
+    assert.match(await imap.until(/^\* BYE .*\r\n/m), /BYE/);
+    await imap.waitClosed();
+  });
+
   test('AUTHENTICATE PLAIN with an initial response and with a continuation', async () => {
     const imap = await RawImap.open(server.imapsPort, true);
     const plain = Buffer.from('\0rawuser\0correct horse battery').toString('base64');
