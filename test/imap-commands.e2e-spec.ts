@@ -125,4 +125,26 @@ describe('IMAP commands, byte for byte', { timeout: 60_000 }, () => {
     assert.match(await other.until(/^\* BYE .*\r\n/m), /no longer exists/);
     await other.waitClosed();
   });
+
+  test('multipart messages: BODYSTRUCTURE, BODY[part], BINARY[part] decoded, SEARCH FROM by address', async () => {
+    await imap.command('p0 CREATE Parts');
+    const raw = Buffer.from(
+      'From: "Erin Example" <erin@example.test>\r\nTo: dave@example.test\r\nSubject: Parts\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nFirst part.\r\n' +
+        '--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n--b1--\r\n',
+    );
+    imap.write(appendLine('p1', 'Parts', [{ raw }]));
+    await imap.until(/^p1 .*\r\n/m);
+    await imap.command('p2 SELECT Parts');
+    const structure = await imap.command('p3 FETCH 1 BODYSTRUCTURE');
+    assert.match(structure, /BODYSTRUCTURE \(\("text" "plain" \("charset" "utf-8"\) NIL NIL "7bit" 11 \d+ /i);
+    assert.match(structure, /"mixed" \("boundary" "b1"\)/i);
+    assert.match(await imap.command('p4 FETCH 1 BODY.PEEK[1]'), /BODY\[1\] \{11\}\r\nFirst part\.\)/);
+    // RFC 3516: the decoded bytes hold NUL, so they come as literal8.
+    const binary = await imap.command('p5 FETCH 1 BINARY.PEEK[2]');
+    assert.ok(binary.includes('BINARY[2] ~{4}\r\n\u0000\u0001\u0002\u0003)'), JSON.stringify(binary));
+    assert.match(await imap.command('p6 SEARCH FROM erin@example.test'), /^\* (E?SEARCH.*\b1)\r\n/m);
+    assert.match(await imap.command('p7 SEARCH FROM "Erin Example"'), /^\* (E?SEARCH.*\b1)\r\n/m);
+    assert.match(await imap.command('p8 FETCH 1 ENVELOPE'), /ENVELOPE \(NIL "Parts" \(\("Erin Example" NIL "erin" "example\.test"\)\)/);
+  });
 });

@@ -1,5 +1,13 @@
 import { ImapValue } from './value';
 
+/** Binary content (RFC 3516 BINARY): a literal8 `~{n}` when it holds NUL, else a literal. */
+export interface ImapLiteral8 {
+  literal8: Buffer;
+}
+
+/** What goes on the wire: ImapValue plus literal8, which only FETCH BINARY produces. */
+export type WireValue = ImapValue | ImapLiteral8 | WireValue[];
+
 export interface EncodeOptions {
   /** UTF8=ACCEPT enabled (RFC 6855 3): UTF-8 may appear in quoted strings. */
   utf8?: boolean;
@@ -28,7 +36,7 @@ function pushString(value: string, out: Buffer[], options: EncodeOptions): void 
   }
 }
 
-export function encodeValue(value: ImapValue, out: Buffer[], options: EncodeOptions = {}): void {
+export function encodeValue(value: WireValue, out: Buffer[], options: EncodeOptions = {}): void {
   if (value === null) {
     out.push(Buffer.from('NIL'));
   } else if (typeof value === 'number' || typeof value === 'bigint') {
@@ -54,7 +62,7 @@ export function encodeValue(value: ImapValue, out: Buffer[], options: EncodeOpti
 }
 
 /** One response line: the values separated by spaces, then CRLF. */
-export function encodeLine(values: ImapValue[], options: EncodeOptions = {}): Buffer {
+export function encodeLine(values: WireValue[], options: EncodeOptions = {}): Buffer {
   const out: Buffer[] = [];
   values.forEach((value, i) => {
     if (i > 0) out.push(Buffer.from(' '));

@@ -6,16 +6,11 @@
  * Message rendering (`message/`) returns these, so ENVELOPE and BODYSTRUCTURE are
  * built as data and encoded in one place.
  */
-export type ImapValue = null | number | bigint | string | Buffer | ImapAtom | ImapLiteral8 | ImapValue[];
+export type ImapValue = null | number | bigint | string | Buffer | ImapAtom | ImapValue[];
 
 /** An atom (or a flag, or any token) written as it is, never quoted. */
 export interface ImapAtom {
   atom: string;
-}
-
-/** Binary content (RFC 3516 BINARY): a literal8 `~{n}` when it holds NUL, else a literal. */
-export interface ImapLiteral8 {
-  literal8: Buffer;
 }
 
 export const atom = (value: string): ImapAtom => ({ atom: value });

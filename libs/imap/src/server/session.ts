@@ -4,13 +4,14 @@ import { serverChannelBinding } from '@postern/sasl';
 import { TLSSocket } from 'node:tls';
 import { Command, TaggedCommand } from '../protocol/command';
 import { ImapParseError } from '../protocol/cursor';
-import { encodeLine } from '../protocol/encoder';
+import { WireValue, encodeLine } from '../protocol/encoder';
 import { parseCommand } from '../protocol/parser';
 import { CommandReader } from '../protocol/reader';
-import { ImapValue, atom } from '../protocol/value';
+import { atom } from '../protocol/value';
 import { capabilities } from './capabilities';
 import { ImapCommandError, fromStoreError } from './errors';
-import { MessageRenderer, simpleRenderer } from './message-parts';
+import { MessageRenderer } from './message-parts';
+import { mimeRenderer } from './mime-renderer';
 import { SelectedMailbox } from './selected';
 import { ConnectionInfo, ImapAuthenticator, ImapLogger, ImapMessage, ImapNotifier, ImapStore, ImapUser } from './store';
 
@@ -28,7 +29,7 @@ export interface ImapSessionOptions {
   maxLiteral?: number;
   /** Connection ids shown in the greeting and logs (defaults to random). */
   connectionId?: () => string;
-  /** FETCH/SEARCH message rendering; defaults to the one-part renderer. */
+  /** FETCH/SEARCH message rendering; defaults to the MIME renderer. */
   renderer?: MessageRenderer;
   /** Auto-logout timers (RFC 9051 5.4: at least 30 minutes once authenticated). */
   idleTimeoutMs?: number;
@@ -86,7 +87,7 @@ export class ImapSession {
   }
 
   get renderer(): MessageRenderer {
-    return this.options.renderer ?? simpleRenderer;
+    return this.options.renderer ?? mimeRenderer;
   }
 
   get secure(): boolean {
@@ -211,12 +212,12 @@ export class ImapSession {
     if (!this.closed && !this.socket.destroyed && this.socket.writable) this.socket.write(bytes);
   }
 
-  untagged(values: ImapValue[]): void {
+  untagged(values: WireValue[]): void {
     this.write(encodeLine([atom('*'), ...values], { utf8: this.utf8 }));
   }
 
   /** A batch of untagged responses in one write. */
-  untaggedMany(responses: ImapValue[][]): void {
+  untaggedMany(responses: WireValue[][]): void {
     if (responses.length === 0) return;
     this.write(Buffer.concat(responses.map((values) => encodeLine([atom('*'), ...values], { utf8: this.utf8 }))));
   }

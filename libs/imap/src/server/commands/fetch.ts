@@ -1,5 +1,6 @@
 import { Command, FetchItem } from '../../protocol/command';
-import { ImapValue, atom } from '../../protocol/value';
+import { WireValue } from '../../protocol/encoder';
+import { atom } from '../../protocol/value';
 import { no } from '../errors';
 import { formatInternalDate } from '../format';
 import { ImapSession } from '../session';
@@ -37,8 +38,8 @@ function binaryOrFail(data: Buffer | null | 'unknown-cte'): Buffer {
   return data ?? Buffer.alloc(0);
 }
 
-function render(session: ImapSession, m: ImapMessage, items: FetchItem[], raw: Buffer | null): ImapValue[] {
-  const out: ImapValue[] = [];
+function render(session: ImapSession, m: ImapMessage, items: FetchItem[], raw: Buffer | null): WireValue[] {
+  const out: WireValue[] = [];
   const bytes = raw ?? Buffer.alloc(0);
   const r = session.renderer(bytes);
   for (const item of items) {
@@ -139,7 +140,7 @@ export async function fetch(session: ImapSession, _tag: string, command: Of<'FET
   for (let i = 0; i < messages.length; i += BATCH) {
     const batch = messages.slice(i, i + BATCH);
     const raws = needsRaw ? await session.readRaws(batch) : null;
-    const responses: ImapValue[][] = [];
+    const responses: WireValue[][] = [];
     batch.forEach((m, j) => {
       const seq = selected.seqOf(m.uid);
       if (seq > 0) responses.push([seq, atom('FETCH'), render(session, m, items, raws ? raws[j] : null)]);
