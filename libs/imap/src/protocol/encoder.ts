@@ -27,49 +27,92 @@ function quotable(value: string, utf8: boolean): boolean {
   return true;
 }
 
-function pushString(value: string, out: Buffer[], options: EncodeOptions): void {
+/** Collects output as text, turning it into bytes only around literals (few allocations for big FETCH responses). */
+class Writer {
+  private parts: Buffer[] = [];
+  private text = '';
+
+  str(value: string): void {
+    this.text += value;
+  }
+
+  bytes(value: Buffer): void {
+    if (this.text !== '') this.parts.push(Buffer.from(this.text, 'utf8'));
+    this.text = '';
+    this.parts.push(value);
+  }
+
+  finish(): Buffer {
+    if (this.text !== '') this.parts.push(Buffer.from(this.text, 'utf8'));
+    this.text = '';
+    return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+  }
+}
+
+function writeString(value: string, out: Writer, options: EncodeOptions): void {
   if (quotable(value, options.utf8 === true)) {
-    out.push(Buffer.from('"' + value.replace(/[\\"]/g, (c) => '\\' + c) + '"', 'utf8'));
+    out.str('"' + value.replace(/[\\"]/g, (c) => '\\' + c) + '"');
   } else {
     const bytes = Buffer.from(value, 'utf8');
-    out.push(Buffer.from(`{${bytes.length}}\r\n`), bytes);
+    out.str(`{${bytes.length}}\r\n`);
+    out.bytes(bytes);
+  }
+}
+
+function write(value: WireValue, out: Writer, options: EncodeOptions): void {
+  if (value === null) {
+    out.str('NIL');
+  } else if (typeof value === 'number' || typeof value === 'bigint') {
+    out.str(value.toString());
+  } else if (typeof value === 'string') {
+    writeString(value, out, options);
+  } else if (Buffer.isBuffer(value)) {
+    out.str(`{${value.length}}\r\n`);
+    out.bytes(value);
+  } else if (Array.isArray(value)) {
+    out.str('(');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.str(' ');
+      write(value[i], out, options);
+    }
+    out.str(')');
+  } else if ('atom' in value) {
+    out.str(value.atom);
+  } else {
+    // RFC 3516 4.2: literal8 only where the content needs it (NUL octets).
+    out.str(`${value.literal8.includes(0) ? '~' : ''}{${value.literal8.length}}\r\n`);
+    out.bytes(value.literal8);
   }
 }
 
 export function encodeValue(value: WireValue, out: Buffer[], options: EncodeOptions = {}): void {
-  if (value === null) {
-    out.push(Buffer.from('NIL'));
-  } else if (typeof value === 'number' || typeof value === 'bigint') {
-    out.push(Buffer.from(value.toString()));
-  } else if (typeof value === 'string') {
-    pushString(value, out, options);
-  } else if (Buffer.isBuffer(value)) {
-    out.push(Buffer.from(`{${value.length}}\r\n`), value);
-  } else if (Array.isArray(value)) {
-    out.push(Buffer.from('('));
-    value.forEach((item, i) => {
-      if (i > 0) out.push(Buffer.from(' '));
-      encodeValue(item, out, options);
-    });
-    out.push(Buffer.from(')'));
-  } else if ('atom' in value) {
-    out.push(Buffer.from(value.atom, 'utf8'));
-  } else {
-    // RFC 3516 4.2: literal8 only where the content needs it (NUL octets).
-    const prefix = value.literal8.includes(0) ? '~' : '';
-    out.push(Buffer.from(`${prefix}{${value.literal8.length}}\r\n`), value.literal8);
-  }
+  const writer = new Writer();
+  write(value, writer, options);
+  out.push(writer.finish());
 }
 
 /** One response line: the values separated by spaces, then CRLF. */
 export function encodeLine(values: WireValue[], options: EncodeOptions = {}): Buffer {
-  const out: Buffer[] = [];
-  values.forEach((value, i) => {
-    if (i > 0) out.push(Buffer.from(' '));
-    encodeValue(value, out, options);
-  });
-  out.push(Buffer.from('\r\n'));
-  return Buffer.concat(out);
+  const writer = new Writer();
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) writer.str(' ');
+    write(values[i], writer, options);
+  }
+  writer.str('\r\n');
+  return writer.finish();
+}
+
+/** Several response lines in one buffer. */
+export function encodeLines(lines: WireValue[][], options: EncodeOptions = {}): Buffer {
+  const writer = new Writer();
+  for (const values of lines) {
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) writer.str(' ');
+      write(values[i], writer, options);
+    }
+    writer.str('\r\n');
+  }
+  return writer.finish();
 }
 
 /** A mailbox name or other astring: an atom when it can be one, else quoted/literal. */

@@ -10,7 +10,7 @@ import {
   sentDay,
 } from '../message';
 import { MimePart } from '../message/types';
-import { MessageRenderer } from './message-parts';
+import { MessageRenderer, splitHeader } from './message-parts';
 
 const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc']);
 
@@ -20,9 +20,13 @@ const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc']);
  */
 export const mimeRenderer: MessageRenderer = (raw) => {
   let parsed: MimePart | null = null;
+  let headerOnly: MimePart | null = null;
   const tree = (): MimePart => (parsed ??= parseMessageStructure(raw));
+  // ENVELOPE and header searches read only the top-level header fields: parse just those
+  // bytes (most of the cost of parsing is in the body).
+  const header = (): MimePart => parsed ?? (headerOnly ??= parseMessageStructure(splitHeader(raw).header));
   return {
-    envelope: () => envelope(tree()),
+    envelope: () => envelope(header()),
     bodyStructure: (extended) => bodyStructure(tree(), extended),
     section: (spec) => section(raw, tree(), spec),
     binary: (part) => {
@@ -31,7 +35,7 @@ export const mimeRenderer: MessageRenderer = (raw) => {
     },
     // RFC 9051 6.4.4: FROM/TO/CC/BCC also match the addresses' parts; other fields the value.
     matchesHeader: (field, needle) =>
-      ADDRESS_FIELDS.has(field) ? matchesAddress(tree(), field, needle) : matchesHeader(raw, tree(), field, needle),
-    sentDay: () => sentDay(tree()),
+      ADDRESS_FIELDS.has(field) ? matchesAddress(header(), field, needle) : matchesHeader(raw, header(), field, needle),
+    sentDay: () => sentDay(header()),
   };
 };

@@ -41,7 +41,13 @@ export class ImapServer {
       if (address.implicitTls) {
         const secure = new TLSSocket(socket, { isServer: true, secureContext: this.context ?? undefined });
         secure.on('error', () => socket.destroy());
-        secure.once('secure', () => this.open(secure));
+        // A client that never finishes the handshake does not hold the socket.
+        const handshake = setTimeout(() => socket.destroy(), 30_000);
+        secure.once('secure', () => {
+          clearTimeout(handshake);
+          this.open(secure);
+        });
+        socket.once('close', () => clearTimeout(handshake));
       } else {
         this.open(socket);
       }
@@ -73,7 +79,11 @@ export class ImapServer {
       (name) => COMMANDS[name],
     );
     this.sessions.add(session);
-    socket.on('close', () => this.sessions.delete(session));
+    this.options.logger.debug({ session: session.id, remote: socket.remoteAddress }, 'imap connection');
+    socket.on('close', () => {
+      this.sessions.delete(session);
+      this.options.logger.debug({ session: session.id }, 'imap connection closed');
+    });
     socket.setNoDelay(true);
     session.start();
   }

@@ -4,7 +4,7 @@ import { serverChannelBinding } from '@postern/sasl';
 import { TLSSocket } from 'node:tls';
 import { Command, TaggedCommand } from '../protocol/command';
 import { ImapParseError } from '../protocol/cursor';
-import { WireValue, encodeLine } from '../protocol/encoder';
+import { WireValue, encodeLine, encodeLines } from '../protocol/encoder';
 import { parseCommand } from '../protocol/parser';
 import { CommandReader } from '../protocol/reader';
 import { atom } from '../protocol/value';
@@ -35,6 +35,8 @@ export interface ImapSessionOptions {
   idleTimeoutMs?: number;
   preAuthTimeoutMs?: number;
 }
+
+const STAR_ATOM = atom('*');
 
 export type SessionState = 'notAuthenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -67,6 +69,8 @@ export class ImapSession {
   private closed = false;
   private commands = 0;
   private unsubscribe: (() => Promise<void>) | null = null;
+  /** Change notices arrive (Redis pub/sub); when false, every command syncs. */
+  private notices = true;
   /** Woken by change notices while a command (IDLE) waits for them. */
   private wake: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -219,7 +223,12 @@ export class ImapSession {
   /** A batch of untagged responses in one write. */
   untaggedMany(responses: WireValue[][]): void {
     if (responses.length === 0) return;
-    this.write(Buffer.concat(responses.map((values) => encodeLine([atom('*'), ...values], { utf8: this.utf8 }))));
+    this.write(
+      encodeLines(
+        responses.map((values) => [STAR_ATOM, ...values]),
+        { utf8: this.utf8 },
+      ),
+    );
   }
 
   bye(text: string): void {
@@ -292,15 +301,22 @@ export class ImapSession {
     this.resetTimer();
     await this.store.ensureDefaultMailboxes(user.accountId);
     await this.refreshQuota();
-    this.unsubscribe = await this.options.notifier.subscribe(user.accountId, (notice) => {
-      if (this.selected && notice.mailboxId === this.selected.id) {
-        this.selected.dirty = true;
-        const wake = this.wake;
-        this.wake = null;
-        wake?.();
-      }
-    });
-    if (this.closed) await this.unsubscribe();
+    this.logger.info({ session: this.id, accountId: user.accountId, username: user.username }, 'imap login');
+    try {
+      this.unsubscribe = await this.options.notifier.subscribe(user.accountId, (notice) => {
+        if (this.selected && notice.mailboxId === this.selected.id) {
+          this.selected.dirty = true;
+          const wake = this.wake;
+          this.wake = null;
+          wake?.();
+        }
+      });
+    } catch (err) {
+      // Without notices (Redis down) every command checks the store for changes instead.
+      this.notices = false;
+      this.logger.warn({ session: this.id, err: err instanceof Error ? err.message : String(err) }, 'imap change notices unavailable');
+    }
+    if (this.closed) await this.unsubscribe?.();
   }
 
   /** STARTTLS: forget buffered plaintext and continue on the TLS socket (RFC 9051 6.2.1). */
@@ -323,7 +339,7 @@ export class ImapSession {
   /** Untagged updates for the selected mailbox, if anything changed (RFC 9051 5.2, 7.5.1). */
   async flushUpdates(allowExpunge: boolean, force = false): Promise<void> {
     const selected = this.selected;
-    if (!selected || (!selected.dirty && !force)) return;
+    if (!selected || (!selected.dirty && !force && this.notices)) return;
     let responses;
     try {
       responses = await selected.sync(this.store, { allowExpunge, qresync: this.qresync, condstore: this.condstore });
