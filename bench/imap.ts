@@ -80,20 +80,33 @@ async function measure(target: Target): Promise<Timings> {
   let search: number;
   let searchHits: number;
   try {
-    started = Date.now();
-    let count = 0;
-    for await (const m of c.fetch('1:*', { flags: true, envelope: true })) if (m.envelope) count++;
-    fetchEnvelopes = Date.now() - started;
-    if (count !== N) throw new Error(`${target.name}: fetched ${count} envelopes of ${N}`);
-    started = Date.now();
-    let bytes = 0;
-    for await (const m of c.fetch('1:*', { source: true })) bytes += m.source?.length ?? 0;
-    fetchBodies = Date.now() - started;
-    if (bytes === 0) throw new Error(`${target.name}: no bodies`);
-    started = Date.now();
-    const hits = await c.search({ text: 'zephyrine' });
-    search = Date.now() - started;
-    searchHits = Array.isArray(hits) ? hits.length : 0;
+    // Untimed warm-up on both sides (the client's lazily loaded parsers and JIT, the server's
+    // code paths), then the best of two runs of each, as a long-running server would answer.
+    for await (const m of c.fetch('1:50', { flags: true, envelope: true, source: true })) void m;
+    const best = async (run: () => Promise<void>): Promise<number> => {
+      let fastest = Infinity;
+      for (let k = 0; k < 2; k++) {
+        const t = Date.now();
+        await run();
+        fastest = Math.min(fastest, Date.now() - t);
+      }
+      return fastest;
+    };
+    fetchEnvelopes = await best(async () => {
+      let count = 0;
+      for await (const m of c.fetch('1:*', { flags: true, envelope: true })) if (m.envelope) count++;
+      if (count !== N) throw new Error(`${target.name}: fetched ${count} envelopes of ${N}`);
+    });
+    fetchBodies = await best(async () => {
+      let bytes = 0;
+      for await (const m of c.fetch('1:*', { source: true })) bytes += m.source?.length ?? 0;
+      if (bytes === 0) throw new Error(`${target.name}: no bodies`);
+    });
+    searchHits = 0;
+    search = await best(async () => {
+      const hits = await c.search({ text: 'zephyrine' });
+      searchHits = Array.isArray(hits) ? hits.length : 0;
+    });
   } finally {
     lock.release();
   }

@@ -145,6 +145,9 @@ describe('IMAP commands, byte for byte', { timeout: 60_000 }, () => {
     assert.ok(binary.includes('BINARY[2] ~{4}\r\n\u0000\u0001\u0002\u0003)'), JSON.stringify(binary));
     assert.match(await imap.command('p6 SEARCH FROM erin@example.test'), /^\* (E?SEARCH.*\b1)\r\n/m);
     assert.match(await imap.command('p7 SEARCH FROM "Erin Example"'), /^\* (E?SEARCH.*\b1)\r\n/m);
+    const labelled = await imap.command('p9 STORE 1 +FLAGS ($Label1)');
+    assert.match(labelled, /^\* FLAGS \(\\Answered \\Flagged \\Deleted \\Seen \\Draft \$Label1\)\r\n/m);
+    assert.match(labelled, /^\* OK \[PERMANENTFLAGS \(.*\$Label1 \\\*\)\]/m);
     assert.match(await imap.command('p8 FETCH 1 ENVELOPE'), /ENVELOPE \(NIL "Parts" \(\("Erin Example" NIL "erin" "example\.test"\)\)/);
   });
 });

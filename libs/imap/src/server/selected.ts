@@ -1,6 +1,7 @@
 import { STAR, SequenceSet } from '../protocol/command';
 import { ImapValue, atom } from '../protocol/value';
 import { bad } from './errors';
+import { SYSTEM_FLAGS } from './format';
 import { ImapMailbox, ImapMessage, ImapStore } from './store';
 
 /** Untagged responses to send: built by a sync, written by the session. */
@@ -16,6 +17,8 @@ export class SelectedMailbox {
   private modseqs = new Map<number, bigint>();
   /** Everything up to this modseq has been reported (or deliberately skipped). */
   syncedModseq: bigint;
+  /** Keywords announced in FLAGS so far (RFC 9051 7.3.5: a new one means a new FLAGS response). */
+  readonly keywords: Set<string>;
   /** A change notice arrived (or we changed it ourselves) since the last sync. */
   dirty = false;
 
@@ -27,6 +30,27 @@ export class SelectedMailbox {
     this.uids = messages.map((m) => m.uid).sort((a, b) => a - b);
     for (const m of messages) this.modseqs.set(m.uid, m.modseq);
     this.syncedModseq = mailbox.highestModseq;
+    this.keywords = new Set(mailbox.keywords.filter((k) => !k.startsWith('\\')));
+  }
+
+  /** FLAGS and PERMANENTFLAGS for the mailbox as the client should know it. */
+  flagResponses(): Untagged[] {
+    const flags = [...SYSTEM_FLAGS, ...this.keywords];
+    return [
+      [atom('FLAGS'), flags.map(atom)],
+      [atom('OK'), atom(`[PERMANENTFLAGS (${this.readOnly ? '' : [...flags, '\\*'].join(' ')})]`), atom('flags permitted')],
+    ];
+  }
+
+  /** Records keywords seen on messages; true when one is new to the client. */
+  learnKeywords(flags: string[]): boolean {
+    let added = false;
+    for (const flag of flags) {
+      if (flag.startsWith('\\') || this.keywords.has(flag)) continue;
+      this.keywords.add(flag);
+      added = true;
+    }
+    return added;
   }
 
   get id(): string {
@@ -148,6 +172,7 @@ export class SelectedMailbox {
       }
       out.push([this.count, atom('EXISTS')]);
     }
+    if ([...added, ...flagged].map((m) => this.learnKeywords(m.flags)).some(Boolean)) out.unshift(...this.flagResponses());
     for (const m of flagged) {
       this.modseqs.set(m.uid, m.modseq);
       const items: ImapValue[] = [atom('UID'), m.uid, atom('FLAGS'), m.flags.map(atom)];

@@ -231,6 +231,21 @@ export class ImapSession {
     );
   }
 
+  /** Waits while the client is slow to read what was written (large FETCH responses). */
+  drained(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+  }
+
   bye(text: string): void {
     this.write(Buffer.from(`* BYE ${text}\r\n`));
     this.close();

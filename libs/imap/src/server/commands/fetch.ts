@@ -137,14 +137,23 @@ export async function fetch(session: ImapSession, _tag: string, command: Of<'FET
   }
   const needsRaw = items.some((i) => NEEDS_RAW.has(i.kind));
   messages.sort((a, b) => a.uid - b.uid);
+  // The next batch's bytes are read while this one is rendered and written.
+  const read = (start: number): Promise<Buffer[] | null> =>
+    needsRaw && start < messages.length ? session.readRaws(messages.slice(start, start + BATCH)) : Promise.resolve(null);
+  let pending = read(0);
+  // A failure is seen by the await below; this only keeps an abandoned one from being unhandled.
+  pending.catch(() => undefined);
   for (let i = 0; i < messages.length; i += BATCH) {
     const batch = messages.slice(i, i + BATCH);
-    const raws = needsRaw ? await session.readRaws(batch) : null;
+    const raws = await pending;
+    pending = read(i + BATCH);
+    pending.catch(() => undefined);
     const responses: WireValue[][] = [];
     batch.forEach((m, j) => {
       const seq = selected.seqOf(m.uid);
       if (seq > 0) responses.push([seq, atom('FETCH'), render(session, m, items, raws ? raws[j] : null)]);
     });
     session.untaggedMany(responses);
+    await session.drained();
   }
 }

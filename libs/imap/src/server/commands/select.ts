@@ -1,7 +1,6 @@
 import { Command, QresyncParams } from '../../protocol/command';
 import { ImapValue, atom } from '../../protocol/value';
 import { bad, no } from '../errors';
-import { SYSTEM_FLAGS } from '../format';
 import { decodeName, encodeName } from '../mailbox-names';
 import { SelectedMailbox } from '../selected';
 import { Completion, ImapSession } from '../session';
@@ -23,12 +22,7 @@ export async function select(session: ImapSession, _tag: string, command: Of<'SE
   const messages = await session.store.listMessages(mailbox.id);
   const readOnly = command.name === 'EXAMINE';
   const selected = new SelectedMailbox(mailbox, messages, readOnly);
-  const flags = [...SYSTEM_FLAGS, ...mailbox.keywords.filter((k) => !k.startsWith('\\'))];
-  const out: ImapValue[][] = [
-    [atom('FLAGS'), flags.map(atom)],
-    [atom('OK'), atom(`[PERMANENTFLAGS (${readOnly ? '' : [...flags, '\\*'].join(' ')})]`), atom('flags permitted')],
-    [selected.count, atom('EXISTS')],
-  ];
+  const out: ImapValue[][] = [...selected.flagResponses(), [selected.count, atom('EXISTS')]];
   if (!session.rev2) {
     out.push([0, atom('RECENT')]);
     const firstUnseen = messages.sort((a, b) => a.uid - b.uid).findIndex((m) => !m.flags.includes('\\Seen'));

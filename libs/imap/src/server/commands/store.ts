@@ -23,6 +23,7 @@ export async function store(session: ImapSession, _tag: string, command: Of<'STO
     unchangedSince: command.unchangedSince ?? undefined,
   });
   const responses: ImapValue[][] = [];
+  if (result.updated.map((m) => selected.learnKeywords(m.flags)).some(Boolean)) responses.push(...selected.flagResponses());
   for (const m of result.updated.sort((a, b) => a.uid - b.uid)) {
     selected.noteModseq(m.uid, m.modseq);
     const seq = selected.seqOf(m.uid);
