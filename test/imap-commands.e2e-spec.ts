@@ -47,6 +47,10 @@ describe('IMAP commands, byte for byte', { timeout: 60_000 }, () => {
     assert.match(await imap.command('i11 STATUS Done/Old (MESSAGES)'), /^i11 NO \[NONEXISTENT\]/m);
     assert.match(await imap.command('i12 SUBSCRIBE Done'), /^i12 OK/m);
     assert.match(await imap.command('i13 LSUB "" "*"'), /^\* LSUB \(\) "\/" Done\r\n/m);
+    // A level that exists only as a parent (created through the store, not CREATE).
+    await server.store.createMailbox(accountId, 'Orphan/Child');
+    assert.match(await imap.command('i14 LIST "" %'), /^\* LIST \(\\Noselect \\HasChildren\) "\/" Orphan\r\n/m);
+    assert.match(await imap.command('i15 LIST "" (Orphan)'), /^\* LIST \(\\NonExistent \\HasChildren\) "\/" Orphan\r\n/m);
   });
 
   test('MULTIAPPEND stores all messages with consecutive UIDs, COPY answers COPYUID, UID EXPUNGE removes only the named', async () => {

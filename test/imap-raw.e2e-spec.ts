@@ -114,6 +114,10 @@ describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
     assert.match(await garbage.until(/^\* BYE .*\r\n/m), /BYE/);
     await garbage.waitClosed();
 
+    const tlsOnPlain = await RawImap.open(server.imapPort);
+    tlsOnPlain.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+    await tlsOnPlain.waitClosed();
+
     const imap = await RawImap.open(server.imapPort);
     assert.match(await imap.command('a1 NOOP'), /^a1 OK/m);
     imap.write('a2 FETCH 1:* (FLAGS\r\n');

@@ -69,6 +69,8 @@ export class ImapSession {
   private closed = false;
   private commands = 0;
   private unsubscribe: (() => Promise<void>) | null = null;
+  /** Nothing received yet on this connection. */
+  private firstChunk = true;
   /** Change notices arrive (Redis pub/sub); when false, every command syncs. */
   private notices = true;
   /** Woken by change notices while a command (IDLE) waits for them. */
@@ -180,7 +182,14 @@ export class ImapSession {
   }
 
   private attach(socket: Socket): void {
-    socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      // A TLS handshake or other binary on the plaintext port is no IMAP client: close at once.
+      if (this.firstChunk && chunk.length > 0) {
+        this.firstChunk = false;
+        if (chunk[0] < 0x20 || chunk[0] > 0x7e) return this.bye('that is not IMAP');
+      }
+      this.reader.push(chunk);
+    });
     socket.on('close', () => this.onClose());
     socket.on('error', (err) => this.logger.debug({ session: this.id, err: err.message }, 'imap socket error'));
   }

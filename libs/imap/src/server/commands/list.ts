@@ -38,9 +38,28 @@ export async function list(session: ImapSession, _tag: string, command: Of<'LIST
     responses.push([atom('LIST'), attributes.map(atom), '/', encoded]);
     if (command.returns.status) statuses.push([atom('STATUS'), encoded, await statusValues(session, mailbox, command.returns.status)]);
   }
+  // RFC 9051 6.3.9 / RFC 5258 3: a level that exists only as the parent of others is listed
+  // as \NonExistent (\Noselect for LIST without extensions) when the pattern names it.
+  if (!subscribedOnly && !specialOnly) {
+    const parents = new Set<string>();
+    for (const name of names) {
+      const levels = name.split('/');
+      for (let i = 1; i < levels.length; i++) parents.add(levels.slice(0, i).join('/'));
+    }
+    for (const parent of [...parents].sort()) {
+      if (names.has(parent) || !matchers.some((match) => match(parent))) continue;
+      responses.push([
+        atom('LIST'),
+        [atom(command.extended ? '\\NonExistent' : '\\Noselect'), atom('\\HasChildren')],
+        '/',
+        astring(encodeName(parent, utf8)),
+      ]);
+      if (command.returns.status) statuses.push([]);
+    }
+  }
   // RFC 5819 2: each STATUS right after its LIST; interleave.
   if (command.returns.status) {
-    session.untaggedMany(responses.flatMap((r, i) => [r, statuses[i]]));
+    session.untaggedMany(responses.flatMap((r, i) => (statuses[i].length > 0 ? [r, statuses[i]] : [r])));
   } else {
     session.untaggedMany(responses);
   }
