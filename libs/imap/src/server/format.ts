@@ -19,9 +19,4 @@ export function formatSet(numbers: number[]): string {
   return parts.join(',');
 }
 
-/** Keeps the order of `numbers` and pairs them with `others` (COPYUID source and destination sets). */
-export function formatList(numbers: number[]): string {
-  return numbers.join(',');
-}
-
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];

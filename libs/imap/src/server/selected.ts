@@ -1,7 +1,7 @@
 import { STAR, SequenceSet } from '../protocol/command';
 import { ImapValue, atom } from '../protocol/value';
 import { bad } from './errors';
-import { SYSTEM_FLAGS } from './format';
+import { SYSTEM_FLAGS, formatSet } from './format';
 import { ImapMailbox, ImapMessage, ImapStore } from './store';
 
 /** Untagged responses to send: built by a sync, written by the session. */
@@ -143,7 +143,7 @@ export class SelectedMailbox {
       if (options.allowExpunge) {
         if (options.qresync) {
           for (const uid of gone) this.remove(uid);
-          out.push([atom('VANISHED'), atom(formatUids(gone))]);
+          out.push([atom('VANISHED'), atom(formatSet(gone))]);
         } else {
           for (const uid of gone) out.push([this.remove(uid), atom('EXPUNGE')]);
         }
@@ -188,16 +188,4 @@ export class SelectedMailbox {
     while (i < this.uids.length && this.uids[i] < uid) i++;
     return i;
   }
-}
-
-function formatUids(uids: number[]): string {
-  const sorted = [...uids].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
 }

@@ -1,8 +1,8 @@
 import { Command } from '../../protocol/command';
 import { no } from '../errors';
 import { decodeName } from '../mailbox-names';
+import { formatSet } from '../format';
 import { Completion, ImapSession } from '../session';
-import { formatUidSet } from './select';
 
 type Of<N extends Command['name']> = Command & { name: N };
 
@@ -26,6 +26,6 @@ export async function append(session: ImapSession, _tag: string, command: Of<'AP
   );
   if (session.selected?.id === mailbox.id) session.selected.dirty = true;
   await session.refreshQuota();
-  const uids = formatUidSet(result.messages.map((m) => m.uid));
+  const uids = formatSet(result.messages.map((m) => m.uid));
   return { code: `APPENDUID ${result.uidValidity} ${uids}`, text: 'APPEND completed' };
 }

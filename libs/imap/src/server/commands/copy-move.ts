@@ -2,9 +2,9 @@ import { Command } from '../../protocol/command';
 import { atom } from '../../protocol/value';
 import { no } from '../errors';
 import { decodeName } from '../mailbox-names';
+import { formatSet } from '../format';
 import { Completion, ImapSession } from '../session';
 import { reportExpunged, selectedOrFail, writable } from './expunge';
-import { formatUidSet } from './select';
 
 type Of<N extends Command['name']> = Command & { name: N };
 
@@ -31,5 +31,5 @@ export async function copyOrMove(session: ImapSession, _tag: string, command: Of
   session.untagged([atom('OK'), atom(`[${pairsCode(result.uidValidity, result.pairs)}]`), atom('moved')]);
   reportExpunged(session, result.expunged);
   selected.dirty = true;
-  return { text: `MOVE completed (${formatUidSet(result.expunged)})` };
+  return { text: `MOVE completed (${formatSet(result.expunged)})` };
 }

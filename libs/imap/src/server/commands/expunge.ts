@@ -2,8 +2,8 @@ import { Command } from '../../protocol/command';
 import { ImapValue, atom } from '../../protocol/value';
 import { no } from '../errors';
 import { SelectedMailbox } from '../selected';
+import { formatSet } from '../format';
 import { ImapSession } from '../session';
-import { formatUidSet } from './select';
 
 type Of<N extends Command['name']> = Command & { name: N };
 
@@ -25,7 +25,7 @@ export function reportExpunged(session: ImapSession, uids: number[]): void {
   if (present.length === 0) return;
   if (session.qresync) {
     for (const uid of present) selected.remove(uid);
-    session.untagged([atom('VANISHED'), atom(formatUidSet(present))]);
+    session.untagged([atom('VANISHED'), atom(formatSet(present))]);
     return;
   }
   const out: ImapValue[][] = [];

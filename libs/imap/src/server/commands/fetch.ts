@@ -2,11 +2,10 @@ import { Command, FetchItem } from '../../protocol/command';
 import { WireValue } from '../../protocol/encoder';
 import { atom } from '../../protocol/value';
 import { no } from '../errors';
-import { formatInternalDate } from '../format';
+import { formatInternalDate, formatSet } from '../format';
 import { ImapSession } from '../session';
 import { ImapMessage } from '../store';
 import { selectedOrFail } from './expunge';
-import { formatUidSet } from './select';
 
 type Of<N extends Command['name']> = Command & { name: N };
 
@@ -110,7 +109,7 @@ export async function fetch(session: ImapSession, _tag: string, command: Of<'FET
     const changes = await session.store.changesSince(selected.id, command.changedSince);
     const inSet = selected.resolveKnown(command.set);
     const vanished = changes.expunged.filter(inSet);
-    if (vanished.length > 0) session.untagged([atom('VANISHED'), atom('(EARLIER)'), atom(formatUidSet(vanished))]);
+    if (vanished.length > 0) session.untagged([atom('VANISHED'), atom('(EARLIER)'), atom(formatSet(vanished))]);
   }
   if (uids.length === 0) return;
   let messages = await session.store.getMessages(selected.id, uids);

@@ -2,10 +2,10 @@ import { Command, SearchKey } from '../../protocol/command';
 import { ImapValue, atom } from '../../protocol/value';
 import { no } from '../errors';
 import { RenderedMessage } from '../message-parts';
+import { formatSet } from '../format';
 import { ImapSession } from '../session';
 import { ImapMessage } from '../store';
 import { selectedOrFail } from './expunge';
-import { formatUidSet } from './select';
 
 type Of<N extends Command['name']> = Command & { name: N };
 
@@ -141,7 +141,7 @@ export async function search(session: ImapSession, tag: string, command: Of<'SEA
   if (numbers.length > 0) {
     if (options.includes('MIN')) line.push(atom('MIN'), numbers[0]);
     if (options.includes('MAX')) line.push(atom('MAX'), numbers[numbers.length - 1]);
-    if (options.includes('ALL')) line.push(atom('ALL'), atom(formatUidSet(numbers)));
+    if (options.includes('ALL')) line.push(atom('ALL'), atom(formatSet(numbers)));
   }
   if (options.includes('COUNT')) line.push(atom('COUNT'), numbers.length);
   if (usesModseq && found.length > 0) line.push(atom('MODSEQ'), highest);

@@ -1,6 +1,7 @@
 import { Command, QresyncParams } from '../../protocol/command';
 import { ImapValue, atom } from '../../protocol/value';
 import { bad, no } from '../errors';
+import { formatSet } from '../format';
 import { decodeName, encodeName } from '../mailbox-names';
 import { SelectedMailbox } from '../selected';
 import { Completion, ImapSession } from '../session';
@@ -48,7 +49,7 @@ async function resync(session: ImapSession, selected: SelectedMailbox, params: Q
   const changes = await session.store.changesSince(selected.id, params.modseq);
   const known = params.knownUids ? selected.resolveKnown(params.knownUids) : null;
   const vanished = changes.expunged.filter((uid) => known === null || known(uid));
-  if (vanished.length > 0) session.untagged([atom('VANISHED'), atom('(EARLIER)'), atom(formatUidSet(vanished))]);
+  if (vanished.length > 0) session.untagged([atom('VANISHED'), atom('(EARLIER)'), atom(formatSet(vanished))]);
   const responses: ImapValue[][] = [];
   for (const message of changes.changed) {
     const seq = selected.seqOf(message.uid);
@@ -60,16 +61,4 @@ async function resync(session: ImapSession, selected: SelectedMailbox, params: Q
     ]);
   }
   session.untaggedMany(responses);
-}
-
-export function formatUidSet(uids: number[]): string {
-  const sorted = [...uids].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
 }

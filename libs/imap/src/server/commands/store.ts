@@ -1,8 +1,8 @@
 import { Command } from '../../protocol/command';
 import { ImapValue, atom } from '../../protocol/value';
+import { formatSet } from '../format';
 import { Completion, ImapSession } from '../session';
 import { writable } from './expunge';
-import { formatUidSet } from './select';
 
 type Of<N extends Command['name']> = Command & { name: N };
 
@@ -40,7 +40,7 @@ export async function store(session: ImapSession, _tag: string, command: Of<'STO
     const numbers = command.uid
       ? result.modifiedSinceFailed
       : result.modifiedSinceFailed.map((uid) => selected.seqOf(uid)).filter((n) => n > 0);
-    return { code: `MODIFIED ${formatUidSet(numbers)}`, text: 'conditional STORE failed for some messages' };
+    return { code: `MODIFIED ${formatSet(numbers)}`, text: 'conditional STORE failed for some messages' };
   }
   return {};
 }
