@@ -35,6 +35,11 @@ export class ImapListenersService {
 
   async start(): Promise<void> {
     const tls = await imapCertificate(this.config);
+    if (!tls) {
+      this.logger.warn(
+        'no TLS certificate (POSTERN_TLS_CERT/KEY): IMAP runs without STARTTLS and port 993; only SCRAM and CRAM-MD5 logins work',
+      );
+    }
     const server = new ImapServer({
       store: this.store,
       notifier: this.notifier,
