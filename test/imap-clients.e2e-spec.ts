@@ -146,6 +146,16 @@ print(json.dumps(out))
     const up = messages.find((m) => m.subject === 'From the maildir');
     assert.ok(up && up.flags.includes('\\Flagged'), messages.map((m) => `${m.subject} ${m.flags.join(' ')}`).join('; '));
 
+    // A flag set on the server reaches the maildir.
+    const one = messages.find((m) => m.subject === 'Server one')!;
+    await server.store.storeFlags({ accountId, mailboxId: inbox.id, uids: [one.uid], operation: 'add', flags: ['\\Flagged'] });
+    result = await sync();
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    assert.ok(
+      files('cur').some((f) => /:2,F/.test(f) && !f.includes('.local.')),
+      files('cur').join(','),
+    );
+
     // Nothing changed: nothing moves either way.
     const before = (await server.store.getMailbox(accountId, 'INBOX'))!.highestModseq;
     const localBefore = [...files('cur'), ...files('new')].sort();
