@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
 import { ScramClient } from '@postern/sasl';
+import { childEnv, runNode } from '@postern/testing';
 import { ImapTestServer, RawImap, sampleMessage, startImapTestServer } from './imap-helpers';
 
 describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
@@ -220,6 +222,21 @@ describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
     assert.match(await imap.until(/^\* 1 EXISTS\r\n/m), /EXISTS/);
     imap.write('DONE\r\n');
     assert.match(await imap.until(/^h2 .*\r\n/m), /^h2 OK/m);
+    imap.close();
+  });
+
+  test('IDLE hears of a delivery made by another process (Redis pub/sub, not in-process events)', async () => {
+    const imap = await loggedIn();
+    await imap.command('k0 CREATE Remote');
+    await imap.command('k1 SELECT Remote');
+    imap.write('k2 IDLE\r\n');
+    await imap.until(/^\+ idling\r\n/m);
+    const child = await runNode(join(__dirname, 'imap-deliver-process.js'), [accountId, 'Remote', 'From afar'], childEnv(server.env.env));
+    assert.equal(child.code, 0, child.stderr);
+    assert.match(await imap.until(/^\* 1 EXISTS\r\n/m), /EXISTS/);
+    imap.write('DONE\r\n');
+    await imap.until(/^k2 OK.*\r\n/m);
+    assert.match(await imap.command('k3 FETCH 1 (ENVELOPE)'), /"From afar"/);
     imap.close();
   });
 
