@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { ScramClient } from '@postern/sasl';
-import { childEnv, runNode } from '@postern/testing';
+import { childEnv, eventually, runNode } from '@postern/testing';
 import { ImapTestServer, RawImap, sampleMessage, startImapTestServer } from './imap-helpers';
 
 describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
@@ -36,7 +36,13 @@ describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
     assert.doesNotMatch(after, /LOGINDISABLED/);
     assert.match(await imap.command('a5 LOGIN rawuser "wrong"'), /^a5 NO \[AUTHENTICATIONFAILED\]/m);
     assert.match(await imap.command('a6 LOGIN rawuser "correct horse battery"'), /^a6 OK /m);
+    assert.equal(server.mta.imap.status()[0].sessions, 1);
     imap.close();
+    // The session is let go once the upgraded connection closes.
+    await eventually(() => Promise.resolve(server.mta.imap.status()[0].sessions === 0), {
+      timeoutMs: 5000,
+      what: 'session count back to 0',
+    });
   });
 
   test('commands sent after STARTTLS in the same packet are discarded, not run under TLS', async () => {

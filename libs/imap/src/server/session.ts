@@ -181,17 +181,29 @@ export class ImapSession {
     });
   }
 
+  private onData = (chunk: Buffer): void => {
+    // A TLS handshake or other binary on the plaintext port is no IMAP client: close at once.
+    if (this.firstChunk && chunk.length > 0) {
+      this.firstChunk = false;
+      if (chunk[0] < 0x20 || chunk[0] > 0x7e) return this.bye('that is not IMAP');
+    }
+    this.reader.push(chunk);
+  };
+
+  private onSocketClose = (): void => this.onClose();
+
+  private onSocketError = (err: Error): void => this.logger.debug({ session: this.id, err: err.message }, 'imap socket error');
+
   private attach(socket: Socket): void {
-    socket.on('data', (chunk: Buffer) => {
-      // A TLS handshake or other binary on the plaintext port is no IMAP client: close at once.
-      if (this.firstChunk && chunk.length > 0) {
-        this.firstChunk = false;
-        if (chunk[0] < 0x20 || chunk[0] > 0x7e) return this.bye('that is not IMAP');
-      }
-      this.reader.push(chunk);
-    });
-    socket.on('close', () => this.onClose());
-    socket.on('error', (err) => this.logger.debug({ session: this.id, err: err.message }, 'imap socket error'));
+    socket.on('data', this.onData);
+    socket.on('close', this.onSocketClose);
+    socket.on('error', this.onSocketError);
+  }
+
+  private detach(socket: Socket): void {
+    socket.off('data', this.onData);
+    socket.off('close', this.onSocketClose);
+    socket.off('error', this.onSocketError);
   }
 
   private deliver(): void {
@@ -349,12 +361,17 @@ export class ImapSession {
     if (!startTls) throw new ImapCommandError('BAD', null, 'STARTTLS is not available');
     this.reader.reset();
     this.lines = [];
-    this.socket.removeAllListeners('data');
-    this.socket.removeAllListeners('close');
-    this.socket.removeAllListeners('error');
     const plain = this.socket;
+    this.detach(plain);
     plain.on('error', () => undefined);
-    const secure = await startTls(plain);
+    let secure: TLSSocket;
+    try {
+      secure = await startTls(plain);
+    } catch (err) {
+      plain.destroy();
+      this.onClose();
+      throw new ImapCommandError('BAD', null, `TLS negotiation failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
     this.socket = secure;
     this.reader = this.newReader();
     this.attach(secure);
