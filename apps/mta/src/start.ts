@@ -5,14 +5,16 @@ import { prepareDatabase } from '@postern/db';
 import { BootContext, PinoNestLogger, Running, startHealthServer } from '@postern/observability';
 import { ImapListenersService } from './imap/imap-listeners.service';
 import { MtaModule } from './mta.module';
+import { SmtpListenersService } from './smtp/smtp-listeners.service';
 
 export interface RunningMta extends Running {
   app: INestApplicationContext;
   healthPort: number;
+  smtp: SmtpListenersService;
   imap: ImapListenersService;
 }
 
-/** Boots the MTA: for now its health server; the listeners come with the SMTP and IMAP issues. */
+/** Boots the MTA: the SMTP listeners (MX, submission), IMAP (143, 993) and the health server that lists them. */
 export async function startMta(context: BootContext, options: { prepare?: boolean } = {}): Promise<RunningMta> {
   const { config, logger } = context;
   if (options.prepare !== false) {
@@ -23,10 +25,14 @@ export async function startMta(context: BootContext, options: { prepare?: boolea
     abortOnError: false,
   });
   const db = app.get(DataSource);
+  const smtp = app.get(SmtpListenersService);
   const imap = app.get(ImapListenersService);
   try {
+    await smtp.start();
     await imap.start();
   } catch (err) {
+    await smtp.close();
+    await imap.close();
     await app.close();
     throw err;
   }
@@ -36,16 +42,19 @@ export async function startMta(context: BootContext, options: { prepare?: boolea
     metrics: context.metrics,
     status: async () => {
       await db.query('SELECT 1');
-      return { listeners: imap.status() };
+      return { listeners: [...smtp.status(), ...imap.status()] };
     },
   });
-  logger.info({ healthPort: health.port }, 'mta running');
+  logger.info({ healthPort: health.port, listeners: [...smtp.status(), ...imap.status()] }, 'mta running');
   return {
     app,
     healthPort: health.port,
+    smtp,
     imap,
     close: async () => {
+      // New sessions stop first; running ones finish (or get 421 / BYE) before the database closes.
       await imap.close();
+      await smtp.close();
       await health.close();
       await app.close();
     },
