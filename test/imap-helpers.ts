@@ -64,8 +64,8 @@ export class RawImap {
     socket.on('error', () => undefined);
   }
 
-  static async open(port: number, tls = false): Promise<RawImap> {
-    const socket = tls ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }) : connect(port, '127.0.0.1');
+  static async open(port: number, tls = false, client?: { key: string; cert: string }): Promise<RawImap> {
+    const socket = tls ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, ...client }) : connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       socket.once(tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);

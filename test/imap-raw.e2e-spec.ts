@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { ScramClient } from '@postern/sasl';
-import { childEnv, eventually, runNode } from '@postern/testing';
+import { AccountsService } from '@postern/accounts';
+import { childEnv, eventually, runNode, selfSignedCertificate } from '@postern/testing';
 import { ImapTestServer, RawImap, sampleMessage, startImapTestServer } from './imap-helpers';
 
 describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
@@ -114,6 +115,23 @@ describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
     wrong.write(Buffer.from(bad.final(f)).toString('base64') + '\r\n');
     assert.match(await wrong.until(/^u1 .*\r\n/m), /^u1 NO \[AUTHENTICATIONFAILED\]/m);
     wrong.close();
+  });
+
+  test('AUTHENTICATE EXTERNAL with a client certificate whose key is registered to the account', async () => {
+    const laptop = await selfSignedCertificate(['raw-laptop']);
+    const stranger = await selfSignedCertificate(['stranger']);
+    await server.mta.app.get(AccountsService).addTlsKey('rawuser', laptop.cert, 'laptop');
+    const withKey = await RawImap.open(server.imapsPort, true, laptop);
+    assert.match(await withKey.command('x1 CAPABILITY'), /AUTH=EXTERNAL/);
+    assert.match(await withKey.command('x2 AUTHENTICATE EXTERNAL ='), /^x2 OK \[CAPABILITY /m);
+    assert.match(await withKey.command('x3 SELECT INBOX'), /^x3 OK/m);
+    withKey.close();
+    const other = await RawImap.open(server.imapsPort, true, stranger);
+    assert.match(await other.command('y1 AUTHENTICATE EXTERNAL ='), /^y1 NO \[AUTHENTICATIONFAILED\]/m);
+    other.close();
+    const none = await RawImap.open(server.imapsPort, true);
+    assert.doesNotMatch(await none.command('z1 CAPABILITY'), /AUTH=EXTERNAL/);
+    none.close();
   });
 
   test('a garbage first command closes the connection; later bad commands get BAD with a reason', async () => {

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccountsService } from '@postern/accounts';
+import { AccountsService, tlsKeyFingerprint } from '@postern/accounts';
 import { APP_CONFIG, type AppConfig } from '@postern/config';
 import { AddressesService } from '@postern/domains';
 import { DomainError } from '@postern/errors';
 import type { ConnectionInfo, ImapAuthenticator, ImapUser } from '@postern/imap';
-import { type SaslAccount, type SaslSession, createSaslServer, saslMechanisms } from '@postern/sasl';
+import { type SaslAccount, type SaslIdentity, type SaslSession, createSaslServer, saslMechanisms } from '@postern/sasl';
 
 /**
  * IMAP logins against the account password; the login name is the account's name or one of
@@ -38,15 +38,42 @@ export class ImapAccountAuthenticator implements ImapAuthenticator {
   }
 
   mechanisms(connection: ConnectionInfo): string[] {
-    return saslMechanisms({ tls: connection.secure, channelBinding: connection.channelBinding !== undefined, external: false });
+    return saslMechanisms({
+      tls: connection.secure,
+      channelBinding: connection.channelBinding !== undefined,
+      // Offered to any client with a certificate; whether its key is registered is known at AUTHENTICATE.
+      external: connection.peerCertificate !== undefined,
+    });
   }
 
   sasl(mechanism: string, connection: ConnectionInfo): SaslSession {
+    if (mechanism === 'EXTERNAL') {
+      // RFC 4422 appendix A: the identity is the account the certificate's key is registered to
+      // (`cli account tls-key`); looked up at the client's first message.
+      let session: Promise<SaslSession> | undefined;
+      const get = () =>
+        (session ??= this.externalIdentity(connection).then((externalIdentity) =>
+          createSaslServer('EXTERNAL', { lookup: () => Promise.resolve(null), externalIdentity }),
+        ));
+      return {
+        mechanism: 'EXTERNAL',
+        start: async (initial) => (await get()).start(initial),
+        step: async (response) => (await get()).step(response),
+        abort: () => ({ failure: { reason: 'aborted', text: 'Authentication cancelled' } }),
+      };
+    }
     return createSaslServer(mechanism, {
       lookup: (username) => this.lookup(username),
       channelBinding: connection.channelBinding,
       hostname: this.config.hostname,
     });
+  }
+
+  private async externalIdentity(connection: ConnectionInfo): Promise<SaslIdentity | undefined> {
+    const raw = connection.peerCertificate?.raw;
+    if (!raw) return undefined;
+    const account = await this.accounts.findByTlsKey(tlsKeyFingerprint(raw));
+    return account && !account.disabled ? { username: account.name, accountId: account.id } : undefined;
   }
 
   private async lookup(username: string): Promise<SaslAccount | null> {

@@ -3,6 +3,9 @@ import { SecureContext, TLSSocket, createSecureContext } from 'node:tls';
 import { COMMANDS } from './commands';
 import { ImapSession, ImapSessionOptions } from './session';
 
+/** A client certificate is asked for, never required: it only matters for AUTHENTICATE EXTERNAL. */
+const CLIENT_CERTIFICATES = { requestCert: true, rejectUnauthorized: false } as const;
+
 export interface ImapServerOptions extends Omit<ImapSessionOptions, 'startTls'> {
   /** PEM key and certificate; without them there is no STARTTLS and no port 993. */
   tls?: { key: string | Buffer; cert: string | Buffer };
@@ -39,7 +42,7 @@ export class ImapServer {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       if (address.implicitTls) {
-        const secure = new TLSSocket(socket, { isServer: true, secureContext: this.context ?? undefined });
+        const secure = new TLSSocket(socket, { isServer: true, secureContext: this.context ?? undefined, ...CLIENT_CERTIFICATES });
         secure.on('error', () => socket.destroy());
         // A client that never finishes the handshake does not hold the socket.
         const handshake = setTimeout(() => socket.destroy(), 30_000);
@@ -70,7 +73,7 @@ export class ImapServer {
         startTls: context
           ? (plain) =>
               new Promise<TLSSocket>((resolve, reject) => {
-                const secure = new TLSSocket(plain, { isServer: true, secureContext: context });
+                const secure = new TLSSocket(plain, { isServer: true, secureContext: context, ...CLIENT_CERTIFICATES });
                 secure.once('secure', () => resolve(secure));
                 secure.once('error', reject);
               })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
 import { serverChannelBinding } from '@postern/sasl';
-import { TLSSocket } from 'node:tls';
+import { PeerCertificate, TLSSocket } from 'node:tls';
 import { Command, TaggedCommand } from '../protocol/command';
 import { ImapParseError } from '../protocol/cursor';
 import { WireValue, encodeLine, encodeLines } from '../protocol/encoder';
@@ -124,8 +124,15 @@ export class ImapSession {
       remoteAddress: this.socket.remoteAddress ?? '',
       secure: this.secure,
       channelBinding,
-      peerCertificate: this.socket instanceof TLSSocket ? this.socket.getPeerCertificate() : undefined,
+      peerCertificate: this.peerCertificate(),
     };
+  }
+
+  /** The client's TLS certificate, if it sent one (for EXTERNAL). */
+  private peerCertificate(): PeerCertificate | undefined {
+    if (!(this.socket instanceof TLSSocket) || !this.socket.encrypted) return undefined;
+    const peer = this.socket.getPeerCertificate(false);
+    return peer && Object.keys(peer).length > 0 ? peer : undefined;
   }
 
   /** SASL mechanisms offered now (RFC 9051 11.1: nothing that sends the password before TLS). */

@@ -1,3 +1,4 @@
+import type { PeerCertificate } from 'node:tls';
 import type { SaslChannelBinding, SaslSession } from '@postern/sasl';
 
 /**
@@ -104,7 +105,8 @@ export interface ConnectionInfo {
   secure: boolean;
   /** TLS channel binding data (RFC 9266 tls-exporter, RFC 5929 tls-unique) when on TLS. */
   channelBinding?: SaslChannelBinding;
-  peerCertificate?: unknown;
+  /** The client's TLS certificate, when it presented one (AUTHENTICATE EXTERNAL). */
+  peerCertificate?: PeerCertificate;
 }
 
 export interface ImapAuthenticator {
