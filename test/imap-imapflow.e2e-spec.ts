@@ -144,9 +144,17 @@ describe('IMAP with imapflow', { timeout: 60_000 }, () => {
     second.on('flags', (data: { uid?: number }) => {
       if (data.uid) changedFlags.push(data.uid);
     });
-    // imapflow sends SELECT (QRESYNC (uidvalidity modseq)) when it knows them.
-    const reopened = await second.mailboxOpen('Sync', { readOnly: true });
+    // imapflow sends SELECT ... (QRESYNC (uidvalidity modseq)) when given what it last knew.
+    // (The options exist in imapflow's select command but not in its type definitions.)
+    const qresync = { readOnly: true, changedSince: modseq, uidValidity } as Parameters<ImapFlow['mailboxOpen']>[1];
+    const reopened = await second.mailboxOpen('Sync', qresync);
     assert.equal(reopened.uidValidity, uidValidity);
+    assert.equal(reopened.exists, 2);
+    await eventually(() => Promise.resolve(vanished.includes(3) && changedFlags.includes(1)), {
+      timeoutMs: 5000,
+      what: `VANISHED (EARLIER) 3 and FETCH for uid 1 (got ${vanished.join(',')} / ${changedFlags.join(',')})`,
+    });
+    assert.deepEqual(changedFlags, [1]);
     const changed = [];
     for await (const m of second.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: modseq })) changed.push(m.uid);
     assert.deepEqual(changed, [1]);
