@@ -37,3 +37,23 @@ test('a line over the limit stops the reader', () => {
   r.push(Buffer.from('a'.repeat(70)));
   assert.deepEqual(events, ['too-long']);
 });
+
+test('a long line sent one byte at a time is framed once, without rescanning', () => {
+  const events: string[] = [];
+  const r = new CommandReader(
+    {
+      onCommand: (c) => events.push(`cmd:${c.length}`),
+      literalLimit: () => 100,
+      continueLiteral: () => events.push('+'),
+      refuseLiteral: () => events.push('refuse'),
+      lineTooLong: () => events.push('too-long'),
+    },
+    65536,
+  );
+  const line = Buffer.from(`a1 SEARCH SUBJECT "${'x'.repeat(60_000)}"\r\n`);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < line.length; i++) r.push(line.subarray(i, i + 1));
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.deepEqual(events, [`cmd:${line.length - 2}`]);
+  assert.ok(ms < 2000, `took ${ms} ms`);
+});

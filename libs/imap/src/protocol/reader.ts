@@ -25,7 +25,9 @@ export interface CommandReaderHooks {
 const LITERAL_AT_END = /(~?)\{(\d{1,20})(\+?)\}$/;
 
 export class CommandReader {
-  private buffered: Buffer = Buffer.alloc(0);
+  /** The line being received, in the chunks it came in. */
+  private partial: Buffer[] = [];
+  private partialLength = 0;
   private parts: Buffer[] = [];
   private literalLeft = 0;
   private firstLine: string | null = null;
@@ -38,7 +40,8 @@ export class CommandReader {
 
   /** Forget everything buffered (after STARTTLS, RFC 9051 6.2.1: no plaintext injection). */
   reset(): void {
-    this.buffered = Buffer.alloc(0);
+    this.partial = [];
+    this.partialLength = 0;
     this.parts = [];
     this.literalLeft = 0;
     this.firstLine = null;
@@ -50,25 +53,29 @@ export class CommandReader {
   }
 
   push(chunk: Buffer): void {
-    if (this.stopped) return;
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    while (!this.stopped && this.buffered.length > 0) {
+    let data = chunk;
+    while (!this.stopped && data.length > 0) {
       if (this.literalLeft > 0) {
-        const take = Math.min(this.literalLeft, this.buffered.length);
-        this.parts.push(this.buffered.subarray(0, take));
-        this.buffered = this.buffered.subarray(take);
+        const take = Math.min(this.literalLeft, data.length);
+        this.parts.push(data.subarray(0, take));
+        data = data.subarray(take);
         this.literalLeft -= take;
         continue;
       }
-      const lf = this.buffered.indexOf(10);
+      // A line arriving in many small chunks is kept as chunks: each byte is scanned once.
+      const lf = data.indexOf(10);
       if (lf < 0) {
-        if (this.buffered.length > this.maxLineLength) this.tooLong();
+        this.partial.push(data);
+        this.partialLength += data.length;
+        if (this.partialLength > this.maxLineLength) this.tooLong();
         return;
       }
-      if (lf > this.maxLineLength) return this.tooLong();
-      const end = lf > 0 && this.buffered[lf - 1] === 13 ? lf - 1 : lf;
-      const line = this.buffered.subarray(0, end);
-      this.buffered = this.buffered.subarray(lf + 1);
+      if (this.partialLength + lf > this.maxLineLength) return this.tooLong();
+      let line = this.partial.length > 0 ? Buffer.concat([...this.partial, data.subarray(0, lf)]) : data.subarray(0, lf);
+      this.partial = [];
+      this.partialLength = 0;
+      data = data.subarray(lf + 1);
+      if (line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
       this.line(line);
     }
   }
