@@ -17,13 +17,14 @@ export interface ImapTestServer {
 }
 
 /** The MTA with its IMAP listeners on ephemeral ports, over a fresh database and Redis prefix. */
-export async function startImapTestServer(): Promise<ImapTestServer> {
+export async function startImapTestServer(overrides: Record<string, string> = {}): Promise<ImapTestServer> {
   const env = createTestEnv({
     POSTERN_IMAP_PORT: '0',
     POSTERN_IMAPS_PORT: '0',
     POSTERN_SMTP_PORT: '0',
     POSTERN_SUBMISSION_PORT: '0',
     POSTERN_SUBMISSIONS_PORT: '0',
+    ...overrides,
   });
   const mta = await startMta(env.context);
   const accounts = mta.app.get(AccountsService);

@@ -1,14 +1,26 @@
-import { readFileSync } from 'node:fs';
 import type { AppConfig } from '@postern/config';
+import type { TlsContexts } from '@postern/imap';
+import { CertificateStore, certificateStoreFromFiles } from '@postern/smtp';
 import { localCertificate } from '../smtp/local-certificate';
 
 /**
- * The IMAP listeners' certificate: POSTERN_TLS_CERT/KEY, or in local mode the self-signed one
- * the SMTP listeners keep in `<dataDir>/tls/`; else none (no STARTTLS, no port 993).
+ * The IMAP listeners' certificates: POSTERN_TLS_CERT/KEY (and the additional ones, picked by
+ * SNI, reloaded when the files change, as for SMTP), or in local mode the self-signed one the
+ * SMTP listeners keep in `<dataDir>/tls/`; else none (no STARTTLS, no port 993).
  */
-export async function imapCertificate(config: AppConfig): Promise<{ key: Buffer | string; cert: Buffer | string } | null> {
-  if (config.tls) return { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) };
-  if (!config.localMode) return null;
-  const local = await localCertificate(config.dataDir, config.hostname);
-  return { cert: local.cert, key: local.key };
+export async function imapCertificates(
+  config: AppConfig,
+  onReload: (err: Error | null) => void,
+): Promise<{ contexts: TlsContexts; close(): void } | null> {
+  const { tls, localMode, dataDir, hostname } = config;
+  if (tls) {
+    const watched = certificateStoreFromFiles({
+      files: [{ certPath: tls.certPath, keyPath: tls.keyPath }, ...tls.additional],
+      hostname,
+      onReload,
+    });
+    return { contexts: watched.store, close: () => watched.close() };
+  }
+  if (!localMode) return null;
+  return { contexts: new CertificateStore(await localCertificate(dataDir, hostname)), close: () => undefined };
 }

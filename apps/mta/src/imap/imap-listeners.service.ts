@@ -5,7 +5,7 @@ import { MailStore, MailboxNotifier } from '@postern/mailstore';
 import { ROOT_LOGGER, newConnectionId } from '@postern/observability';
 import type { Logger } from 'pino';
 import { ImapAccountAuthenticator } from './imap-auth';
-import { imapCertificate } from './imap-certificate';
+import { imapCertificates } from './imap-certificate';
 
 export interface ImapListenerStatus {
   name: 'imap' | 'imaps';
@@ -22,6 +22,7 @@ export class ImapListenersService {
   private server: ImapServer | null = null;
   private listening: ImapListenerStatus[] = [];
   private readonly logger: Logger;
+  private stopWatching: (() => void) | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -34,7 +35,12 @@ export class ImapListenersService {
   }
 
   async start(): Promise<void> {
-    const tls = await imapCertificate(this.config);
+    const tls = await imapCertificates(this.config, (err) =>
+      err
+        ? this.logger.error({ err: err.message }, 'certificate reload failed; keeping the previous one')
+        : this.logger.info('certificate files changed: reloaded'),
+    );
+    this.stopWatching = tls ? () => tls.close() : undefined;
     if (!tls) {
       this.logger.warn(
         'no TLS certificate (POSTERN_TLS_CERT/KEY): IMAP runs without STARTTLS and port 993; only SCRAM and CRAM-MD5 logins work',
@@ -48,7 +54,7 @@ export class ImapListenersService {
       hostname: this.config.hostname,
       appendLimit: APPEND_LIMIT,
       connectionId: newConnectionId,
-      tls: tls ?? undefined,
+      tls: tls?.contexts,
     });
     this.server = server;
     const host = this.config.bindAddress;
@@ -70,6 +76,8 @@ export class ImapListenersService {
   }
 
   async close(): Promise<void> {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
     await this.server?.close();
     this.server = null;
     this.listening = [];

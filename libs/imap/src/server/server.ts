@@ -1,14 +1,19 @@
 import { Server, Socket, createServer } from 'node:net';
-import { SecureContext, TLSSocket, createSecureContext } from 'node:tls';
+import { SecureContext, TLSSocket, TLSSocketOptions, createSecureContext } from 'node:tls';
 import { COMMANDS } from './commands';
 import { ImapSession, ImapSessionOptions } from './session';
 
 /** A client certificate is asked for, never required: it only matters for AUTHENTICATE EXTERNAL. */
 const CLIENT_CERTIFICATES = { requestCert: true, rejectUnauthorized: false } as const;
 
+/** Certificates that can change while running, picked per SNI name (libs/smtp's CertificateStore is one). */
+export interface TlsContexts {
+  contextFor(servername: string | undefined): SecureContext;
+}
+
 export interface ImapServerOptions extends Omit<ImapSessionOptions, 'startTls'> {
   /** PEM key and certificate; without them there is no STARTTLS and no port 993. */
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  tls?: { key: string | Buffer; cert: string | Buffer } | TlsContexts;
 }
 
 export interface ImapListenerAddress {
@@ -26,10 +31,16 @@ export class ImapServer {
   private servers: Server[] = [];
   private sessions = new Set<ImapSession>();
   private sockets = new Set<Socket>();
-  private context: SecureContext | null;
+  private contexts: TlsContexts | null;
 
   constructor(private readonly options: ImapServerOptions) {
-    this.context = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
+    const tls = options.tls;
+    if (!tls) this.contexts = null;
+    else if ('contextFor' in tls) this.contexts = tls;
+    else {
+      const context = createSecureContext({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
+      this.contexts = { contextFor: () => context };
+    }
   }
 
   get sessionCount(): number {
@@ -37,12 +48,12 @@ export class ImapServer {
   }
 
   async listen(address: ImapListenerAddress): Promise<number> {
-    if (address.implicitTls && !this.context) throw new Error('implicit TLS needs a certificate');
+    if (address.implicitTls && !this.contexts) throw new Error('implicit TLS needs a certificate');
     const server = createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       if (address.implicitTls) {
-        const secure = new TLSSocket(socket, { isServer: true, secureContext: this.context ?? undefined, ...CLIENT_CERTIFICATES });
+        const secure = new TLSSocket(socket, this.tlsOptions(this.contexts as TlsContexts));
         secure.on('error', () => socket.destroy());
         // A client that never finishes the handshake does not hold the socket.
         const handshake = setTimeout(() => socket.destroy(), 30_000);
@@ -64,16 +75,26 @@ export class ImapServer {
     return typeof bound === 'object' && bound ? bound.port : address.port;
   }
 
+  /** The current default certificate, and by SNI name (RFC 6066 3) any other. */
+  private tlsOptions(contexts: TlsContexts): TLSSocketOptions {
+    return {
+      isServer: true,
+      secureContext: contexts.contextFor(undefined),
+      SNICallback: (servername, callback) => callback(null, contexts.contextFor(servername)),
+      ...CLIENT_CERTIFICATES,
+    };
+  }
+
   private open(socket: Socket): void {
-    const context = this.context;
+    const contexts = this.contexts;
     const session = new ImapSession(
       socket,
       {
         ...this.options,
-        startTls: context
+        startTls: contexts
           ? (plain) =>
               new Promise<TLSSocket>((resolve, reject) => {
-                const secure = new TLSSocket(plain, { isServer: true, secureContext: context, ...CLIENT_CERTIFICATES });
+                const secure = new TLSSocket(plain, this.tlsOptions(contexts));
                 secure.once('secure', () => resolve(secure));
                 secure.once('error', reject);
               })
