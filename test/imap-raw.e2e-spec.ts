@@ -184,6 +184,40 @@ describe('IMAP over raw sockets', { timeout: 60_000 }, () => {
     imap.close();
   });
 
+  test('BODYSTRUCTURE and ENVELOPE write multipart bodies and address lists without SP between them (RFC 9051 9)', async () => {
+    const imap = await loggedIn();
+    await imap.command('s0 CREATE Syntax');
+    const raw = Buffer.from(
+      [
+        'From: Ann <ann@example.com>',
+        'To: bob@example.org, Carl <carl@example.net>',
+        'Subject: two parts',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/alternative; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'plain',
+        '--b1',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<p>html</p>',
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+    imap.write(`s1 APPEND Syntax {${raw.length}+}\r\n`);
+    imap.write(Buffer.concat([raw, Buffer.from('\r\n')]));
+    assert.match(await imap.until(/^s1 .*\r\n/m), /^s1 OK/m);
+    await imap.command('s2 SELECT Syntax');
+    const fetched = await imap.command('s3 FETCH 1 (BODYSTRUCTURE ENVELOPE)');
+    assert.match(fetched, /BODYSTRUCTURE \(\("text" "plain" \("charset" "utf-8"\)[^\r]*?\)\("text" "html" /);
+    assert.match(fetched, /\("alternative" |\) "alternative" /);
+    assert.match(fetched, /\(\(NIL NIL "bob" "example\.org"\)\("Carl" NIL "carl" "example\.net"\)\)/);
+    imap.close();
+  });
+
   test('a literal over the limit is refused before it is sent', async () => {
     const imap = await loggedIn();
     imap.write('d1 APPEND INBOX {999999999}\r\n');

@@ -78,6 +78,8 @@ function write(value: WireValue, out: Writer, options: EncodeOptions): void {
     out.str(')');
   } else if ('atom' in value) {
     out.str(value.atom);
+  } else if ('adjacent' in value) {
+    for (const item of value.adjacent) write(item, out, options);
   } else {
     // RFC 3516 4.2: literal8 only where the content needs it (NUL octets).
     out.str(`${value.literal8.includes(0) ? '~' : ''}{${value.literal8.length}}\r\n`);
