@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
@@ -59,7 +60,7 @@ describe('inbound SMTP: the MX stores mail in mailboxes', () => {
     db = mta.app.get(DataSource);
     store = mta.app.get(MailStore);
     await mta.app.get(DomainsService).create({ name: 'postern.test' });
-    bob = await mta.app.get(AccountsService).create({ name: 'bob' });
+    bob = await mta.app.get(AccountsService).create({ name: 'bob', password: 'bobs imap password' });
     await mta.app.get(AddressesService).create({ address: 'bob@postern.test', accountId: bob.id });
     const admin = api.local!.adminApiKey;
     bobKey = (await http(api.url, 'POST', '/v1/admin/api-keys', { key: admin, json: { name: 'b', scope: 'account', account: 'bob' } })).body
@@ -159,6 +160,38 @@ describe('inbound SMTP: the MX stores mail in mailboxes', () => {
       key: bobKey,
     });
     assert.equal(part.text, 'n\n');
+  });
+
+  test('a message received over SMTP is there for an IMAP client (imapflow), with our trace headers', async () => {
+    await transport().sendMail({ from: 'alice@sender.test', to: 'bob@postern.test', subject: 'for imap', text: 'read me over IMAP\n' });
+    await receivedEvent('for imap');
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: mta.imap.port('imaps')!,
+      secure: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user: 'bob', pass: 'bobs imap password' },
+      logger: false,
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        const found = await client.search({ subject: 'for imap' }, { uid: true });
+        assert.equal((found || []).length, 1);
+        const message = await client.fetchOne(String((found as number[])[0]), { source: true, envelope: true }, { uid: true });
+        assert.ok(message);
+        assert.equal(message.envelope?.subject, 'for imap');
+        const source = message.source!.toString();
+        assert.match(source, /^Return-Path: <alice@sender\.test>\r\nX-Postern-Reason: accepted; mailbox=INBOX/);
+        assert.match(source, /read me over IMAP/);
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await client.logout();
+    }
   });
 
   test('an unknown recipient is refused with 550 5.1.1 and a DMARC p=reject failure with 550 5.7.1', async () => {
