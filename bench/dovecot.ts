@@ -13,18 +13,22 @@ export interface Dovecot {
   imapPort: number;
   /** Implicit-TLS port, the same self-signed certificate as Postern gets. */
   imapsPort: number;
-  user: string;
-  pass: string;
+  /** The passwd-file entries (scheme prefix and hash), to show what LOGIN verifies. */
+  entries: Record<string, string>;
   /** The log, for a failure message. */
   log(): string;
   stop(): Promise<void>;
 }
 
-export interface DovecotOptions {
+export interface DovecotUser {
   user: string;
   pass: string;
-  /** Password scheme of the passwd-file (PLAIN by default; ARGON2ID, SHA512-CRYPT, ... to price hashing). */
+  /** Password scheme of the passwd-file entry (PLAIN by default; ARGON2ID, SHA512-CRYPT, ... to price hashing). */
   scheme?: string;
+}
+
+export interface DovecotOptions {
+  users: DovecotUser[];
   /** PEM certificate and key for both listeners. */
   tls?: { cert: string; key: string };
 }
@@ -53,9 +57,14 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
   const tls = options.tls ?? (await selfSignedCertificate(['localhost']));
   writeFileSync(join(dir, 'cert.pem'), tls.cert);
   writeFileSync(join(dir, 'key.pem'), tls.key, { mode: 0o600 });
-  writeFileSync(join(dir, 'passwd'), `${options.user}:${passwordEntry(options.scheme ?? 'PLAIN', options.pass)}::::::\n`, {
-    mode: 0o644,
-  });
+  const entries = Object.fromEntries(options.users.map((u) => [u.user, passwordEntry(u.scheme ?? 'PLAIN', u.pass)]));
+  writeFileSync(
+    join(dir, 'passwd'),
+    Object.entries(entries)
+      .map(([user, entry]) => `${user}:${entry}::::::\n`)
+      .join(''),
+    { mode: 0o644 },
+  );
   const imapPort = await freePort();
   const imapsPort = await freePort();
   const conf = join(dir, 'dovecot.conf');
@@ -142,7 +151,7 @@ service anvil {
     await stop();
     throw err;
   }
-  return { version, pid: child.pid!, imapPort, imapsPort, user: options.user, pass: options.pass, log, stop };
+  return { version, pid: child.pid!, imapPort, imapsPort, entries, log, stop };
 }
 
 /** True once something on `port` sends an IMAP greeting (RFC 9051 7.1.1 `* OK`). */
