@@ -32,6 +32,8 @@ export class ImapError extends Error {}
 
 interface Pending {
   tag: string;
+  /** The command's first words, for error messages. */
+  what: string;
   literal?: Buffer;
   onUntagged?: (response: Untagged) => void;
   resolve: (completion: Completion) => void;
@@ -91,7 +93,8 @@ export class ImapConnection {
     if (this.pending) return Promise.reject(new ImapError('one command at a time'));
     const tag = `b${this.nextTag++}`;
     return new Promise((resolve, reject) => {
-      this.pending = { tag, literal: options.literal, onUntagged: options.onUntagged, resolve, reject };
+      const what = text.split(' ').slice(0, 2).join(' ');
+      this.pending = { tag, what, literal: options.literal, onUntagged: options.onUntagged, resolve, reject };
       this.socket.write(`${tag} ${text}\r\n`);
     });
   }
@@ -103,9 +106,21 @@ export class ImapConnection {
     return done;
   }
 
+  /**
+   * Connections that answered LOGOUT with BYE and closed without the tagged OK that RFC 9051
+   * 6.1.3 requires after it; counted and reported, not fatal, so a benchmark still runs.
+   */
+  static logoutsWithoutOk = 0;
+
   /** LOGOUT, then waits for the server to close (RFC 9051 6.1.3). */
   async logout(): Promise<void> {
-    await this.ok('LOGOUT');
+    let bye = false;
+    try {
+      await this.ok('LOGOUT', { onUntagged: (r) => (bye ||= /^\* BYE/i.test(r.text)) });
+    } catch (err) {
+      if (!bye || !this.closed) throw err;
+      ImapConnection.logoutsWithoutOk++;
+    }
     this.socket.end();
     await this.ended;
   }
@@ -146,8 +161,8 @@ export class ImapConnection {
     const greeting = this.greeting;
     this.pending = null;
     this.greeting = null;
-    pending?.reject(err);
-    greeting?.reject(err);
+    pending?.reject(new ImapError(`${err.message} during ${pending.what}`));
+    greeting?.reject(new ImapError(`${err.message} before the greeting`));
   }
 
   private receive(chunk: Buffer): void {

@@ -261,7 +261,16 @@ async function runPostern(messages: BenchMessage[], tls: { cert: string; key: st
       last ??= now;
       return cpuBetween(last, now);
     };
-    return await workload(target, messages, cpu);
+    const results = await workload(target, messages, cpu);
+    if (ImapConnection.logoutsWithoutOk > 0) {
+      console.log(
+        `note: Postern closed ${ImapConnection.logoutsWithoutOk} connections after BYE without LOGOUT's tagged OK (RFC 9051 6.1.3)`,
+      );
+    }
+    return results;
+  } catch (err) {
+    console.error(postern.output().split('\n').slice(-30).join('\n'));
+    throw err;
   } finally {
     await postern.stop();
   }

@@ -27,6 +27,8 @@ export interface PosternImap {
   pass: string;
   /** CPU ms so far of the MTA process and of each PostgreSQL backend serving this database. */
   cpu(): Promise<CpuSnapshot>;
+  /** What the MTA printed so far (LOG_LEVEL warn). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startPosternImap(options: { pass: string; tls: TestCertifi
         );
         return { mta: cpuOfTree(started.child.pid!), postgres: new Map(backends.rows.map((r) => [r.pid, cpuOfPids([r.pid])])) };
       },
+      output: () => started.output(),
       stop,
     };
   } catch (err) {
