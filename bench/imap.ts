@@ -14,7 +14,7 @@ import { startDovecot } from './dovecot';
 import { ImapConnection, ImapError, ImapTarget, quote } from './imap-client';
 import { BenchMessage, SEARCH_WORD, generateMessage } from './imap-messages';
 import { cpuOfTree } from './proc-cpu';
-import { CpuSnapshot, cpuBetween, startPosternImap } from './postern-imap';
+import { cpuAccumulator, startPosternImap } from './postern-imap';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
 const N = Number(args.get('--messages') ?? 10_000);
@@ -50,8 +50,8 @@ const PHASES: Record<PhaseName, { label: string; unit: string }> = {
   envelope: { label: 'FETCH 1:* (FLAGS ENVELOPE)', unit: 'msg/s' },
   bodies: { label: 'FETCH 1:* BODY.PEEK[]', unit: 'msg/s' },
   search: { label: `SEARCH TEXT "${SEARCH_WORD}"`, unit: 'search/s' },
-  logins: { label: `LOGIN+LOGOUT, ${CLIENTS} clients (Dovecot {PLAIN})`, unit: 'login/s' },
-  loginsHashed: { label: `LOGIN+LOGOUT, ${CLIENTS} clients (Dovecot {${HASHED}})`, unit: 'login/s' },
+  logins: { label: `LOGIN+LOGOUT, ${CLIENTS} clients, Dovecot {PLAIN}`, unit: 'login/s' },
+  loginsHashed: { label: `LOGIN+LOGOUT, ${CLIENTS} clients, Dovecot {${HASHED}}`, unit: 'login/s' },
 };
 
 async function timed(serverCpu: ServerCpu, count: () => number, work: () => Promise<void>): Promise<Phase> {
@@ -178,7 +178,7 @@ function loginPhase(target: ImapTarget, serverCpu: ServerCpu, total = LOGINS): P
 }
 
 const rate = (p: Phase) => (p.count / p.ms) * 1000;
-const fmt = (n: number) => (n >= 100 ? Math.round(n).toString() : n.toFixed(1));
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toString() : n.toFixed(n >= 10 ? 1 : 2));
 const pct = (ms: number, p: Phase) => `${Math.round((ms / p.ms) * 100)}%`;
 
 function printResults(name: string, r: Results): void {
@@ -254,13 +254,8 @@ async function runPostern(messages: BenchMessage[], tls: { cert: string; key: st
       user: postern.user,
       pass: PASS,
     };
-    let last: CpuSnapshot | null = null;
-    const cpu = async () => {
-      const now = await postern.cpu();
-      // Cumulative figures relative to the first snapshot, so timed() can subtract them.
-      last ??= now;
-      return cpuBetween(last, now);
-    };
+    const totals = cpuAccumulator();
+    const cpu = async () => totals(await postern.cpu());
     const results = await workload(target, messages, cpu);
     if (ImapConnection.logoutsWithoutOk > 0) {
       console.log(

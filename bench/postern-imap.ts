@@ -12,11 +12,21 @@ export interface CpuSnapshot {
   postgres: Map<number, number>;
 }
 
-/** CPU ms between two snapshots; a backend that appeared in between counts from its start. */
-export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): { mta: number; postgres: number } {
+/**
+ * Running CPU totals from successive snapshots: the MTA's own counter, and for PostgreSQL each
+ * backend's growth since the previous snapshot (a backend that appeared counts from its start;
+ * one that exited in between loses only its last interval), so the totals never go back.
+ */
+export function cpuAccumulator(): (now: CpuSnapshot) => { mta: number; postgres: number } {
+  let first: number | null = null;
+  let previous = new Map<number, number>();
   let postgres = 0;
-  for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
-  return { mta: after.mta - before.mta, postgres };
+  return (now) => {
+    first ??= now.mta;
+    for (const [pid, ms] of now.postgres) postgres += ms - (previous.get(pid) ?? 0);
+    previous = now.postgres;
+    return { mta: now.mta - first, postgres };
+  };
 }
 
 export interface PosternImap {
