@@ -11,8 +11,11 @@ import { TLSSocket, connect as connectTls } from 'node:tls';
 export interface ImapTarget {
   host: string;
   port: number;
-  /** `implicit`: TLS from the first byte (993-style); `starttls`: STARTTLS first (RFC 9051 6.2.1). */
-  tls: 'implicit' | 'starttls';
+  /**
+   * `implicit`: TLS from the first byte (993-style); `starttls`: STARTTLS first (RFC 9051
+   * 6.2.1); `none`: plaintext (scripted test peers, or Dovecot on loopback).
+   */
+  tls: 'implicit' | 'starttls' | 'none';
   user: string;
   pass: string;
 }
