@@ -7,7 +7,13 @@ import { join } from 'node:path';
  * queue under `dir`, relaying everything to `relayPort` on loopback. /etc/postfix is only
  * read (master.cf as the template), never changed.
  */
-export function startPostfix(dir: string, smtpdPort: number, relayPort: number, concurrency: number): { stop(): void } {
+export function startPostfix(
+  dir: string,
+  smtpdPort: number,
+  relayPort: number,
+  concurrency: number,
+  options: { holdInQueue?: boolean } = {},
+): { stop(): void; queued(): number } {
   chmodSync(dir, 0o755); // Postfix daemons run as the postfix user and must reach the queue
   const conf = join(dir, 'conf');
   for (const d of [conf, join(dir, 'queue'), join(dir, 'data')]) mkdirSync(d, { recursive: true });
@@ -32,6 +38,8 @@ export function startPostfix(dir: string, smtpdPort: number, relayPort: number, 
       `maillog_file_prefixes = ${dir}`,
       `default_destination_concurrency_limit = ${concurrency}`,
       `relay_destination_concurrency_limit = ${concurrency}`,
+      // Receiving only: accepted mail stays in the (durable) queue instead of being relayed.
+      ...(options.holdInQueue ? ['defer_transports = smtp, relay'] : []),
       'command_directory = /usr/sbin',
       'daemon_directory = /usr/lib/postfix/sbin',
       'meta_directory = /etc/postfix',
@@ -45,7 +53,16 @@ export function startPostfix(dir: string, smtpdPort: number, relayPort: number, 
   );
   writeFileSync(join(conf, 'master.cf'), master);
   execFileSync('postfix', ['-c', conf, 'start'], { stdio: 'ignore' });
-  return { stop: () => execFileSync('postfix', ['-c', conf, 'stop'], { stdio: 'ignore' }) };
+  return {
+    stop: () => execFileSync('postfix', ['-c', conf, 'stop'], { stdio: 'ignore' }),
+    // Queue files in incoming, active and deferred: the messages Postfix has accepted and kept.
+    queued: () =>
+      Number(
+        execFileSync('sh', ['-c', `find ${dir}/queue/incoming ${dir}/queue/active ${dir}/queue/deferred -type f | wc -l`])
+          .toString()
+          .trim(),
+      ),
+  };
 }
 
 /** Postfix's smtp-sink with running counters; `messages()` is how many it has received. */

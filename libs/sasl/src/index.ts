@@ -14,3 +14,5 @@ export { hashPassword, verifyPassword } from './password-hash';
 export { derivePasswordSecrets } from './password-secrets';
 export type { PasswordSecrets } from './password-secrets';
 export { ScramClient } from './scram-client';
+export type { ScramClientOptions } from './scram-client';
+export * from './server';

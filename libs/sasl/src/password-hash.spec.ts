@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scryptSync } from 'node:crypto';
-import { hashPassword, verifyPassword } from './password-hash';
+import { hashPassword, unmatchableHash, verifyPassword } from './password-hash';
 import { InvalidPasswordError } from './precis';
 
 const PHC = /^\$scrypt\$ln=15,r=8,p=1\$([A-Za-z0-9+/]{22})\$([A-Za-z0-9+/]{43})$/;
@@ -85,4 +85,11 @@ void test('honours the parameters stored in the string', async () => {
   const encoded = `$scrypt$ln=10,r=4,p=2$${b64(salt)}$${b64(key)}`;
   assert.equal(await verifyPassword('pencil', encoded), true);
   assert.equal(await verifyPassword('pencil!', encoded), false);
+});
+
+void test('unmatchableHash is a default-parameter PHC string that no password verifies against', async () => {
+  const encoded = unmatchableHash();
+  assert.match(encoded, PHC);
+  assert.notEqual(unmatchableHash(), encoded);
+  assert.equal(await verifyPassword('anything', encoded), false);
 });

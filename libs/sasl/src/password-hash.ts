@@ -95,6 +95,16 @@ export async function hashNormalizedPassword(normalized: string): Promise<string
 }
 
 /**
+ * A well-formed hash with the default parameters that no password matches (random salt and
+ * key), so verifying against it costs what a real verification costs: used for unknown users.
+ * @internal
+ */
+export function unmatchableHash(): string {
+  const { ln, r, p } = DEFAULT_PARAMS;
+  return `$scrypt$ln=${ln},r=${r},p=${p}$${encodeUnpadded(randomBytes(SALT_LENGTH))}$${encodeUnpadded(randomBytes(KEY_LENGTH))}`;
+}
+
+/**
  * Hashes `password` (after PRECIS OpaqueString normalisation) with scrypt, N = 2^15, r = 8,
  * p = 1, a random 16-byte salt and a 32-byte key.
  * @throws InvalidPasswordError (as a rejection) if the password fails normalisation.

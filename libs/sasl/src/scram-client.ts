@@ -16,12 +16,25 @@ function attributes(message: string): Map<string, string> {
   return map;
 }
 
+export interface ScramClientOptions {
+  /** Fixed client nonce: tests only. */
+  nonce?: string;
+  /**
+   * Binds the exchange to the TLS channel, for SCRAM-*-PLUS (RFC 5802 6): gs2 header
+   * `p=<type>,,` and `c=` over the header and `data`.
+   */
+  channelBinding?: { type: string; data: Buffer };
+}
+
 /**
- * The client side of SCRAM (RFC 5802 3, 5; RFC 7677 for SHA-256) without channel binding
- * (gs2 header `n,,`). Call `first()`, then `final(serverFirst)`, then `verify(serverFinal)`.
+ * The client side of SCRAM (RFC 5802 3, 5; RFC 7677 for SHA-256), without channel binding
+ * (gs2 header `n,,`) unless `channelBinding` is given. Call `first()`, then
+ * `final(serverFirst)`, then `verify(serverFinal)`.
  */
 export class ScramClient {
   private readonly nonce: string;
+  private readonly gs2Header: string;
+  private readonly bindingData: Buffer;
   private clientFirstBare = '';
   private serverSignature: Buffer | null = null;
 
@@ -29,14 +42,17 @@ export class ScramClient {
     private readonly hash: ScramHash,
     private readonly username: string,
     private readonly password: string,
-    nonce?: string,
+    nonceOrOptions?: string | ScramClientOptions,
   ) {
-    this.nonce = nonce ?? randomBytes(18).toString('base64');
+    const opts = typeof nonceOrOptions === 'string' ? { nonce: nonceOrOptions } : (nonceOrOptions ?? {});
+    this.nonce = opts.nonce ?? randomBytes(18).toString('base64');
+    this.gs2Header = opts.channelBinding ? `p=${opts.channelBinding.type},,` : 'n,,';
+    this.bindingData = opts.channelBinding?.data ?? Buffer.alloc(0);
   }
 
   first(): string {
     this.clientFirstBare = `n=${saslName(this.username)},r=${this.nonce}`;
-    return `n,,${this.clientFirstBare}`;
+    return `${this.gs2Header}${this.clientFirstBare}`;
   }
 
   final(serverFirst: string): string {
@@ -54,7 +70,9 @@ export class ScramClient {
     const salted = pbkdf2Sync(normalizePassword(this.password), Buffer.from(salt, 'base64'), iterations, length, this.hash);
     const clientKey = createHmac(this.hash, salted).update('Client Key').digest();
     const storedKey = createHash(this.hash).update(clientKey).digest();
-    const withoutProof = `c=${Buffer.from('n,,').toString('base64')},r=${nonce}`;
+    // RFC 5802 7: c= carries cbind-input = gs2-header [cbind-data].
+    const cbindInput = Buffer.concat([Buffer.from(this.gs2Header), this.bindingData]);
+    const withoutProof = `c=${cbindInput.toString('base64')},r=${nonce}`;
     const authMessage = `${this.clientFirstBare},${serverFirst},${withoutProof}`;
     const signature = createHmac(this.hash, storedKey).update(authMessage).digest();
     const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i]));
