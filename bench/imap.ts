@@ -4,7 +4,7 @@
  * messages (bench/imap-messages.ts), both over implicit TLS with the same certificate.
  *
  *   npm run build && node_modules/.bin/node dist/bench/imap.js [--messages 10000] [--clients 10]
- *     [--logins 500] [--searches 5] [--tls implicit|starttls] [--only dovecot|postern]
+ *     [--logins 500] [--login-seconds 30] [--searches 5] [--tls implicit|starttls] [--only dovecot|postern]
  *     [--dovecot-hashed ARGON2ID]
  *
  * Runs as root (Dovecot drops privileges).
@@ -20,6 +20,8 @@ const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
 const N = Number(args.get('--messages') ?? 10_000);
 const CLIENTS = Number(args.get('--clients') ?? 10);
 const LOGINS = Number(args.get('--logins') ?? 500);
+/** A login phase also stops starting logins after this long (slow password hashes). */
+const LOGIN_SECONDS = Number(args.get('--login-seconds') ?? 30);
 const SEARCHES = Number(args.get('--searches') ?? 5);
 const TLS = (args.get('--tls') ?? 'implicit') as ImapTarget['tls'];
 const ONLY = args.get('--only');
@@ -74,7 +76,7 @@ function check(condition: boolean, what: string): void {
  * The workload, identical for every server: APPEND every message (one connection, one
  * command at a time, synchronizing literals), SELECT, FETCH envelopes, FETCH full bodies,
  * SEARCH TEXT repeated, then `CLIENTS` parallel connections each doing TLS + LOGIN + LOGOUT
- * until `LOGINS` logins are done. Each phase checks the answers (counts, bytes, matches).
+ * until `LOGINS` logins are done or `LOGIN_SECONDS` pass. Each phase checks the answers (counts, bytes, matches).
  */
 async function workload(target: ImapTarget, messages: BenchMessage[], serverCpu: ServerCpu): Promise<Results> {
   const expectedBytes = messages.reduce((sum, m) => sum + m.raw.length, 0);
@@ -155,17 +157,21 @@ async function workload(target: ImapTarget, messages: BenchMessage[], serverCpu:
   return { append, envelope, bodies: body, search, logins, loginsHashed: logins };
 }
 
-/** `CLIENTS` connections at once, each a new TCP + TLS connection, LOGIN and LOGOUT, until `total` are done. */
+/**
+ * `CLIENTS` connections at once, each a new TCP + TLS connection, LOGIN and LOGOUT, until
+ * `total` are done or `LOGIN_SECONDS` have passed (the logins under way then still count).
+ */
 function loginPhase(target: ImapTarget, serverCpu: ServerCpu, total = LOGINS): Promise<Phase> {
   let started = 0;
   let done = 0;
+  const deadline = performance.now() + LOGIN_SECONDS * 1000;
   return timed(
     serverCpu,
     () => done,
     async () => {
       await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
-          while (started < total) {
+          while (started < total && performance.now() < deadline) {
             started++;
             const session = await ImapConnection.login(target);
             await session.logout();
@@ -277,7 +283,7 @@ async function main(): Promise<void> {
   const bytes = messages.reduce((sum, m) => sum + m.raw.length, 0);
   console.log(
     `messages: ${N} (${(bytes / 1e6).toFixed(1)} MB, mean ${Math.round(bytes / N)} bytes, generated in ${Math.round(performance.now() - generated)} ms), ` +
-      `${messages.filter((m) => m.hasWord).length} contain "${SEARCH_WORD}"; TLS ${TLS}; ${CLIENTS} login clients, ${LOGINS} logins, ${SEARCHES} searches`,
+      `${messages.filter((m) => m.hasWord).length} contain "${SEARCH_WORD}"; TLS ${TLS}; ${CLIENTS} login clients, ${LOGINS} logins or ${LOGIN_SECONDS} s, ${SEARCHES} searches`,
   );
   const tls = await selfSignedCertificate(['localhost']);
   const dovecot = ONLY === 'postern' ? null : await runDovecot(messages, tls);
