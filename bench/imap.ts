@@ -3,9 +3,9 @@
  * instance) in the same run, with the same client (bench/imap-client.ts) and the same
  * messages (bench/imap-messages.ts), both over implicit TLS with the same certificate.
  *
- *   npm run build && node_modules/.bin/node dist/bench/imap.js [--messages 10000] [--clients 10]
- *     [--logins 500] [--login-seconds 30] [--searches 5] [--tls implicit|starttls] [--only dovecot|postern]
- *     [--dovecot-hashed ARGON2ID]
+ *   npm run build && node_modules/.bin/node dist/bench/imap.js [--messages 10000]
+ *     [--clients 10] [--logins 500] [--login-seconds 30] [--searches 5]
+ *     [--tls implicit|starttls] [--only dovecot|postern] [--dovecot-hashed ARGON2ID]
  *
  * Runs as root (Dovecot drops privileges).
  */
@@ -76,7 +76,8 @@ function check(condition: boolean, what: string): void {
  * The workload, identical for every server: APPEND every message (one connection, one
  * command at a time, synchronizing literals), SELECT, FETCH envelopes, FETCH full bodies,
  * SEARCH TEXT repeated, then `CLIENTS` parallel connections each doing TLS + LOGIN + LOGOUT
- * until `LOGINS` logins are done or `LOGIN_SECONDS` pass. Each phase checks the answers (counts, bytes, matches).
+ * until `LOGINS` logins are done or `LOGIN_SECONDS` pass. Each phase checks the answers
+ * (counts, bytes, matches).
  */
 async function workload(target: ImapTarget, messages: BenchMessage[], serverCpu: ServerCpu): Promise<Results> {
   const expectedBytes = messages.reduce((sum, m) => sum + m.raw.length, 0);
