@@ -16,11 +16,11 @@ import { Webhook } from 'standardwebhooks';
 import { MailEvent, uuidv7 } from '@postern/db';
 import { generateWebhookSecret, signWebhook, webhookBody } from '@postern/events';
 import { NodeProcess, childEnv, createTestEnv, eventually, freePort, http } from '@postern/testing';
+// The worker's limit of requests in flight to one endpoint: the plain loop uses the same.
+import { PER_ENDPOINT } from '../apps/worker/src/webhooks/webhook-deliver.handler';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
 const N = Number(args.get('--events') ?? 10_000);
-/** The worker's limit of requests in flight to one endpoint (apps/worker/src/webhooks/webhook-deliver.handler.ts). */
-const PER_ENDPOINT = 5;
 /** Every how many webhooks the receiver checks the signature with the standardwebhooks package. */
 const VERIFY_EVERY = 100;
 const DIST = join(__dirname, '..');

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AccountsService } from '@postern/accounts';
-import { TestEnv, childEnv, createTestEnv, http, runNode } from '@postern/testing';
+import { writeFileSync } from 'node:fs';
+import { AccountsService, tlsKeyFingerprint } from '@postern/accounts';
+import { TestEnv, childEnv, createTestEnv, http, runNode, selfSignedCertificate } from '@postern/testing';
 import { RunningApi, startApi } from '../apps/api/src/start';
 
 const CLI = join(__dirname, '../apps/cli/src/main.js');
@@ -95,6 +96,16 @@ describe('CLI end to end', () => {
       assert.ok(match, out);
       assert.ok(await passwordWorks('bob', match[1]), 'the printed password works');
       assert.equal(await passwordWorks('bob', 'correct-horse-42'), false, 'the old one no longer does');
+    });
+
+    test('account tls-key registers the public key of a client certificate for EXTERNAL', async () => {
+      const cert = await selfSignedCertificate(['bob-laptop']);
+      const file = join(env.config.dataDir, 'bob-laptop.pem');
+      writeFileSync(file, cert.cert);
+      const out = await ok('account', 'tls-key', 'bob', file, '--name', 'laptop');
+      const fingerprint = tlsKeyFingerprint(cert.cert);
+      assert.equal(out, `registered TLS key ${fingerprint} for bob: SMTP AUTH EXTERNAL with this certificate logs in as bob\n`);
+      assert.equal((await api.app.get(AccountsService).findByTlsKey(fingerprint))?.name, 'bob');
     });
 
     test('apikey create --account prints a key that works for that account', async () => {

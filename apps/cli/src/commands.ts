@@ -13,6 +13,7 @@ export const USAGE = `usage: npm run cli -- <command>
   account add <name> [--password P]      create an account (password generated when absent)
   account list                           list accounts
   account password <name> [--password P] set a password (generated when absent)
+  account tls-key <name> <cert.pem> [--name N]  register a client certificate's key (SMTP AUTH EXTERNAL)
   apikey create <name> --admin | --account <account>
   apikey revoke <id>
   domain add <name>
@@ -115,6 +116,13 @@ export async function runCommand(app: INestApplicationContext, argv: string[], o
       const name = positional(args, '<name>');
       await accounts.setPassword(name, password);
       out(`password of ${name} set: ${password}`);
+      return;
+    }
+    case 'account tls-key': {
+      const label = flag(args, '--name');
+      const name = positional(args, '<name>');
+      const key = await accounts.addTlsKey(name, readFileSync(positional(args, '<cert.pem>')), label);
+      out(`registered TLS key ${key.spkiSha256} for ${name}: SMTP AUTH EXTERNAL with this certificate logs in as ${name}`);
       return;
     }
     case 'apikey create': {

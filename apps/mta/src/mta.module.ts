@@ -2,17 +2,19 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@postern/config';
 import { DbModule } from '@postern/db';
 import { BootContext, ObservabilityModule } from '@postern/observability';
+import { QueueModule } from '@postern/queue';
+import { SmtpModule } from './smtp/smtp.module';
 
 /**
- * The protocol listeners (SMTP 25/587/465, IMAP 143/993) arrive with the MTA and IMAP
- * issues; each will be a thin Nest adapter here over a framework-free lib.
+ * The protocol listeners: SMTP (25 MX, 587/465 submission) here; IMAP (143/993) arrives with
+ * the IMAP issue. Each is a thin Nest adapter over a framework-free lib.
  */
 @Module({})
 export class MtaModule {
   static forRoot(context: BootContext): DynamicModule {
     return {
       module: MtaModule,
-      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule],
+      imports: [ConfigModule.forRoot(context.config), ObservabilityModule.forRoot(context), DbModule, QueueModule, SmtpModule.forRoot()],
     };
   }
 }

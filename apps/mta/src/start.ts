@@ -4,13 +4,15 @@ import { DataSource } from 'typeorm';
 import { prepareDatabase } from '@postern/db';
 import { BootContext, PinoNestLogger, Running, startHealthServer } from '@postern/observability';
 import { MtaModule } from './mta.module';
+import { SmtpListenersService } from './smtp/smtp-listeners.service';
 
 export interface RunningMta extends Running {
   app: INestApplicationContext;
   healthPort: number;
+  smtp: SmtpListenersService;
 }
 
-/** Boots the MTA: for now its health server; the listeners come with the SMTP and IMAP issues. */
+/** Boots the MTA: the SMTP listeners (MX, submission) and the health server that lists them. */
 export async function startMta(context: BootContext, options: { prepare?: boolean } = {}): Promise<RunningMta> {
   const { config, logger } = context;
   if (options.prepare !== false) {
@@ -21,20 +23,30 @@ export async function startMta(context: BootContext, options: { prepare?: boolea
     abortOnError: false,
   });
   const db = app.get(DataSource);
+  const smtp = app.get(SmtpListenersService);
+  try {
+    await smtp.start();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
   const health = await startHealthServer({
     host: config.bindAddress,
     port: config.ports.mtaHealth,
     metrics: context.metrics,
     status: async () => {
       await db.query('SELECT 1');
-      return { listeners: [] };
+      return { listeners: smtp.status() };
     },
   });
-  logger.info({ healthPort: health.port }, 'mta running');
+  logger.info({ healthPort: health.port, listeners: smtp.status() }, 'mta running');
   return {
     app,
     healthPort: health.port,
+    smtp,
     close: async () => {
+      // New sessions stop first; running ones finish (or get 421) before the database closes.
+      await smtp.close();
       await health.close();
       await app.close();
     },

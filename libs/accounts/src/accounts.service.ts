@@ -1,6 +1,7 @@
+import { X509Certificate, createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Account, AccountCredential, Page, PageRequest, findPage, isUuid } from '@postern/db';
+import { Account, AccountCredential, AccountTlsKey, Page, PageRequest, findPage, isUuid } from '@postern/db';
 import { DomainError, ErrorCode, notFound } from '@postern/errors';
 import { InvalidPasswordError, derivePasswordSecrets, verifyPassword } from '@postern/sasl';
 
@@ -16,6 +17,12 @@ export interface AccountSettings {
 }
 
 const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** base64 SHA-256 of a certificate's DER SubjectPublicKeyInfo (PEM or DER certificate), as stored for EXTERNAL. */
+export function tlsKeyFingerprint(certificate: string | Buffer): string {
+  const spki = new X509Certificate(certificate).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
+}
 
 @Injectable()
 export class AccountsService {
@@ -76,6 +83,30 @@ export class AccountsService {
   async checkPassword(accountId: string, password: string): Promise<boolean> {
     const credential = await this.db.getRepository(AccountCredential).findOneBy({ accountId });
     return credential ? verifyPassword(password, credential.passwordHash) : false;
+  }
+
+  /** Registers the public key of a TLS client certificate, so SASL EXTERNAL with it logs in as the account. */
+  async addTlsKey(idOrName: string, certificate: string | Buffer, name = 'client certificate'): Promise<AccountTlsKey> {
+    const account = await this.get(idOrName);
+    let spkiSha256: string;
+    try {
+      spkiSha256 = tlsKeyFingerprint(certificate);
+    } catch {
+      throw new DomainError(ErrorCode.ValidationFailed, 'the certificate is not a PEM or DER X.509 certificate', [
+        { field: 'certificate', message: 'not an X.509 certificate' },
+      ]);
+    }
+    const repo = this.db.getRepository(AccountTlsKey);
+    if (await repo.existsBy({ spkiSha256 })) throw new DomainError(ErrorCode.Conflict, 'this public key is already registered');
+    const key = repo.create({ accountId: account.id, spkiSha256, name });
+    await repo.insert(key);
+    return repo.findOneByOrFail({ id: key.id });
+  }
+
+  /** The enabled account whose registered TLS key has this fingerprint, or null. */
+  async findByTlsKey(spkiSha256: string): Promise<Account | null> {
+    const key = await this.db.getRepository(AccountTlsKey).findOne({ where: { spkiSha256 }, relations: { account: true } });
+    return key?.account && !key.account.disabled ? key.account : null;
   }
 
   credentials(accountId: string): Promise<AccountCredential | null> {

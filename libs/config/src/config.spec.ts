@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config';
 
@@ -64,6 +65,38 @@ describe('loadConfig', () => {
       assert.match(error.message, new RegExp(`^${variable}: `));
       assert.match(error.message, message);
       assert.ok(!error.message.includes('\n'), 'one line');
+    }
+  });
+
+  test('SMTP limits: production defaults, off in local mode, and a bad value names its variable', () => {
+    const production = {
+      POSTERN_MODE: 'production',
+      POSTERN_HOSTNAME: 'mx.example.org',
+      DATABASE_URL: 'postgres://db/p',
+      REDIS_URL: 'redis://r',
+    };
+    const smtp = loadConfig(production, '/srv').smtp;
+    assert.equal(smtp.messagesPerMinute, 1000);
+    assert.equal(smtp.concurrentConnections, 50);
+    assert.equal(smtp.rcptMax, 100);
+    assert.equal(loadConfig({}, '/srv').smtp.messagesPerMinute, Number.MAX_SAFE_INTEGER);
+    assert.equal(loadConfig({ POSTERN_SMTP_MESSAGES_PER_MINUTE: '5' }, '/srv').smtp.messagesPerMinute, 5);
+    assert.equal(errorOf({ POSTERN_SMTP_RCPT_MAX: '0' }).variable, 'POSTERN_SMTP_RCPT_MAX');
+  });
+
+  test('POSTERN_TLS_CERT/KEY may list several pairs (SNI), and the counts must match', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postern-config-'));
+    try {
+      for (const f of ['a.crt', 'a.key', 'b.crt', 'b.key']) writeFileSync(join(dir, f), '');
+      const p = (f: string) => join(dir, f);
+      const tls = loadConfig(
+        { POSTERN_TLS_CERT: `${p('a.crt')}, ${p('b.crt')}`, POSTERN_TLS_KEY: `${p('a.key')},${p('b.key')}` },
+        '/srv',
+      ).tls;
+      assert.deepEqual(tls, { certPath: p('a.crt'), keyPath: p('a.key'), additional: [{ certPath: p('b.crt'), keyPath: p('b.key') }] });
+      assert.equal(errorOf({ POSTERN_TLS_CERT: `${p('a.crt')},${p('b.crt')}`, POSTERN_TLS_KEY: p('a.key') }).variable, 'POSTERN_TLS_KEY');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

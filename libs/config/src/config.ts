@@ -40,13 +40,39 @@ export interface AppConfig {
   /** Address the listeners bind to. */
   bindAddress: string;
   ports: ListenerPorts;
-  tls: { certPath: string; keyPath: string } | null;
+  /**
+   * The default certificate (the one naming the hostname, else the first) and any others, for
+   * SNI: POSTERN_TLS_CERT/KEY may list several comma-separated paths, pairwise.
+   */
+  tls: { certPath: string; keyPath: string; additional: { certPath: string; keyPath: string }[] } | null;
   dataDir: string;
   logLevel: LogLevel;
   /** Public base URL of the HTTP API, used in printed instructions. */
   httpUrl: string;
   delivery: DeliveryConfig;
   webhooks: WebhooksConfig;
+  smtp: SmtpListenersConfig;
+}
+
+/** The SMTP listeners (MX and submission): limits per remote network, timeouts, sizes. */
+export interface SmtpListenersConfig {
+  /** Largest message the MX accepts, in bytes (submission uses delivery.maxMessageBytes). */
+  maxMessageBytes: number;
+  /** RFC 9422 LIMITS RCPTMAX: recipients per transaction. */
+  rcptMax: number;
+  /** Per remote host (/32, /64); its /26 and /21 (/48, /32) get 4× and 16×. */
+  connectionsPerMinute: number;
+  concurrentConnections: number;
+  messagesPerMinute: number;
+  messagesPerDay: number;
+  bytesPerMinute: number;
+  bytesPerDay: number;
+  /** Failed AUTH attempts per hour from one address before AUTH is refused (replies slow down after 3). */
+  authFailuresPerHour: number;
+  /** Added to AUTH replies per failure past the third, in milliseconds. */
+  authFailureDelayMs: number;
+  /** Idle seconds allowed while waiting for the client. */
+  timeoutSeconds: number;
 }
 
 export interface WebhooksConfig {
@@ -107,8 +133,8 @@ export const CONFIG_VARIABLES = {
   POSTERN_IMAPS_PORT: 'IMAP port (implicit TLS)',
   POSTERN_WORKER_HEALTH_PORT: 'health port of the worker app',
   POSTERN_MTA_HEALTH_PORT: 'health port of the MTA app',
-  POSTERN_TLS_CERT: 'path of the PEM certificate chain',
-  POSTERN_TLS_KEY: 'path of the PEM private key',
+  POSTERN_TLS_CERT: 'path of the PEM certificate chain (comma-separated for several, picked by SNI)',
+  POSTERN_TLS_KEY: 'path of the PEM private key (comma-separated, one per certificate)',
   POSTERN_DATA_DIR: 'directory for local state (certificates, local credentials)',
   POSTERN_HTTP_URL: 'public base URL of the HTTP API',
   POSTERN_OUTBOUND: 'direct (deliver to MX hosts) or local (simulate outcomes on this machine); default local in local mode',
@@ -126,6 +152,18 @@ export const CONFIG_VARIABLES = {
     'allow webhook receivers on loopback/private addresses: true or false (default true in local mode, false in production)',
   POSTERN_WEBHOOK_RETRY_SCHEDULE: 'waits before webhook retries (default 5s,5m,30m,2h,5h,10h,10h)',
   POSTERN_WEBHOOK_SECRET_OVERLAP_HOURS: 'hours a rotated-out webhook secret keeps signing (default 24)',
+  POSTERN_SMTP_MAX_MESSAGE_SIZE: 'largest message the MX accepts, in bytes (default 52428800)',
+  POSTERN_SMTP_RCPT_MAX: 'recipients per SMTP transaction, announced as LIMITS RCPTMAX (default 100)',
+  POSTERN_SMTP_CONNECTIONS_PER_MINUTE:
+    'new SMTP connections per minute from one IP (default 300, unlimited in local mode; its /26 or /48 4x, /21 or /32 16x)',
+  POSTERN_SMTP_CONCURRENT_CONNECTIONS: 'open SMTP connections from one IP (default 50, unlimited in local mode; wider networks 4x and 16x)',
+  POSTERN_SMTP_MESSAGES_PER_MINUTE: 'messages per minute from one IP (default 1000, unlimited in local mode)',
+  POSTERN_SMTP_MESSAGES_PER_DAY: 'messages per day from one IP (default 100000, unlimited in local mode)',
+  POSTERN_SMTP_BYTES_PER_MINUTE: 'message bytes per minute from one IP (default 1073741824, unlimited in local mode)',
+  POSTERN_SMTP_BYTES_PER_DAY: 'message bytes per day from one IP (default 21474836480, unlimited in local mode)',
+  POSTERN_SMTP_AUTH_FAILURES_PER_HOUR: 'failed AUTH attempts per hour from one IP before AUTH is refused (default 30)',
+  POSTERN_SMTP_AUTH_FAILURE_DELAY_MS: 'delay added to AUTH replies per failure past the third, in ms (default 1000)',
+  POSTERN_SMTP_TIMEOUT_SECONDS: 'idle seconds an SMTP session may wait for the client (default 300)',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 } as const;
 
@@ -211,6 +249,25 @@ function webhooks(env: Env, local: boolean): WebhooksConfig {
   };
 }
 
+function smtp(env: Env, local: boolean): SmtpListenersConfig {
+  const max = Number.MAX_SAFE_INTEGER;
+  // Local mode: every client is this machine (tests, benchmarks), so the per-network limits are off by default.
+  const limit = (name: string, fallback: number, min: number) => integer(env, name, local ? max : fallback, min, max);
+  return {
+    maxMessageBytes: integer(env, 'POSTERN_SMTP_MAX_MESSAGE_SIZE', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    rcptMax: integer(env, 'POSTERN_SMTP_RCPT_MAX', 100, 1, 100_000),
+    connectionsPerMinute: limit('POSTERN_SMTP_CONNECTIONS_PER_MINUTE', 300, 1),
+    concurrentConnections: limit('POSTERN_SMTP_CONCURRENT_CONNECTIONS', 50, 1),
+    messagesPerMinute: limit('POSTERN_SMTP_MESSAGES_PER_MINUTE', 1000, 1),
+    messagesPerDay: limit('POSTERN_SMTP_MESSAGES_PER_DAY', 100_000, 1),
+    bytesPerMinute: limit('POSTERN_SMTP_BYTES_PER_MINUTE', 1024 * 1024 * 1024, 1024),
+    bytesPerDay: limit('POSTERN_SMTP_BYTES_PER_DAY', 20 * 1024 * 1024 * 1024, 1024),
+    authFailuresPerHour: integer(env, 'POSTERN_SMTP_AUTH_FAILURES_PER_HOUR', 30, 1, max),
+    authFailureDelayMs: integer(env, 'POSTERN_SMTP_AUTH_FAILURE_DELAY_MS', 1000, 0, 60_000),
+    timeoutSeconds: integer(env, 'POSTERN_SMTP_TIMEOUT_SECONDS', 300, 1, 86_400),
+  };
+}
+
 function hostname(env: Env, fallback: string | undefined): string {
   const raw = (env.POSTERN_HOSTNAME || fallback)?.toLowerCase();
   if (raw === undefined) throw new ConfigError('POSTERN_HOSTNAME', 'is required in production mode');
@@ -228,13 +285,27 @@ function tls(env: Env): AppConfig['tls'] {
   if (!cert && !key) return null;
   if (!cert) throw new ConfigError('POSTERN_TLS_CERT', 'must be set when POSTERN_TLS_KEY is');
   if (!key) throw new ConfigError('POSTERN_TLS_KEY', 'must be set when POSTERN_TLS_CERT is');
-  for (const [name, path] of [
-    ['POSTERN_TLS_CERT', cert],
-    ['POSTERN_TLS_KEY', key],
-  ] as const) {
-    if (!existsSync(path)) throw new ConfigError(name, `file not found: '${path}'`);
+  const list = (raw: string) =>
+    raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+  const certs = list(cert);
+  const keys = list(key);
+  if (certs.length !== keys.length) {
+    throw new ConfigError(
+      'POSTERN_TLS_KEY',
+      `must list as many keys as POSTERN_TLS_CERT lists certificates (${certs.length}), got ${keys.length}`,
+    );
   }
-  return { certPath: resolve(cert), keyPath: resolve(key) };
+  for (const [name, paths] of [
+    ['POSTERN_TLS_CERT', certs],
+    ['POSTERN_TLS_KEY', keys],
+  ] as const) {
+    for (const path of paths) if (!existsSync(path)) throw new ConfigError(name, `file not found: '${path}'`);
+  }
+  const pairs = certs.map((c, i) => ({ certPath: resolve(c), keyPath: resolve(keys[i]) }));
+  return { ...pairs[0], additional: pairs.slice(1) };
 }
 
 /**
@@ -284,5 +355,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     httpUrl: httpUrl.replace(/\/$/, ''),
     delivery: delivery(env, local),
     webhooks: webhooks(env, local),
+    smtp: smtp(env, local),
   };
 }

@@ -11,3 +11,10 @@ export type { SmtpConnectOptions, SmtpRecipientResult, SmtpSession, SmtpTransact
 export { chooseMechanism } from './auth';
 export * from './socks5';
 export * from './server/hooks';
+export * from './server/listener';
+export * from './server/certificates';
+export * from './server/ip-limits';
+export { ipGroups } from './server/ip-groups';
+export { findSmuggling } from './server/smuggling';
+export { releaseTime, futureReleaseKeyword } from './server/future-release';
+export type { SmtpAuthenticator, SmtpAuthContext, SmtpSaslSession, SmtpSaslStep } from './server/auth-command';

@@ -38,6 +38,9 @@ export function createTestEnv(overrides: Record<string, string> = {}): TestEnv {
     POSTERN_HTTP_PORT: '0',
     POSTERN_WORKER_HEALTH_PORT: '0',
     POSTERN_MTA_HEALTH_PORT: '0',
+    POSTERN_SMTP_PORT: '0',
+    POSTERN_SUBMISSION_PORT: '0',
+    POSTERN_SUBMISSIONS_PORT: '0',
     // Tests deliver to their own peers; local mode's simulation has its own test.
     POSTERN_OUTBOUND: 'direct',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { HandlesJob, JobHandler } from '../jobs/job-handler';
 
 /** Requests one worker sends to one endpoint at once, so a slow receiver cannot starve the others. */
-const PER_ENDPOINT = 5;
+export const PER_ENDPOINT = 5;
 
 @Injectable()
 @HandlesJob(JobName.WebhookDeliver)

@@ -1,5 +1,6 @@
 import { Account } from './account.entity';
 import { AccountCredential } from './account-credential.entity';
+import { AccountTlsKey } from './account-tls-key.entity';
 import { Address } from './address.entity';
 import { Alias } from './alias.entity';
 import { AliasMember } from './alias-member.entity';
@@ -23,6 +24,7 @@ import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.enti
 export {
   Account,
   AccountCredential,
+  AccountTlsKey,
   AccountRecipient,
   Address,
   Alias,
@@ -62,6 +64,7 @@ export type { WebhookDeliveryStatus, WebhookSecret } from './webhook.entity';
 export const ENTITIES = [
   Account,
   AccountCredential,
+  AccountTlsKey,
   Domain,
   DkimKey,
   Address,

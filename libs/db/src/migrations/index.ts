@@ -3,6 +3,7 @@ import { OutboundQueue1795338424865 } from './1795338424865-OutboundQueue';
 import { TransportsAndRoutes1795341430351 } from './1795341430351-TransportsAndRoutes';
 import { Webhooks1795343304254 } from './1795343304254-Webhooks';
 import { Mailboxes1796157099581 } from './1796157099581-Mailboxes';
+import { AccountTlsKeys1796159904233 } from './1796159904233-AccountTlsKeys';
 
 /** Every migration, in order. New ones are generated with `npm run db:generate -- Name`. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   TransportsAndRoutes1795341430351,
   Webhooks1795343304254,
   Mailboxes1796157099581,
+  AccountTlsKeys1796159904233,
 ];

@@ -26,6 +26,8 @@ export interface SmtpMailFrom {
   /** The reverse path; '' for the null sender `<>`. */
   address: string;
   params: Record<string, string | true>;
+  /** RFC 4865 FUTURERELEASE (submission): the release time from HOLDFOR/HOLDUNTIL, already checked. */
+  holdUntil?: Date;
 }
 
 export interface SmtpEnvelope {
