@@ -325,9 +325,9 @@ s.quit()
     assert.match(result.stdout, /<\*\* 550 5\.1\.1 <alice@sender\.test>: no such mailbox here \[[A-Za-z0-9_-]+\]/);
   });
 
-  test('/healthz lists the three listeners', async () => {
+  test('/healthz lists the three SMTP listeners and the two IMAP ones', async () => {
     const health = await http(`http://127.0.0.1:${mta.healthPort}`, 'GET', '/healthz');
     const names = (health.body.listeners as { name: string; tls: string }[]).map((l) => `${l.name}:${l.tls}`);
-    assert.deepEqual(names, ['smtp:starttls', 'submission:starttls', 'submissions:implicit']);
+    assert.deepEqual(names, ['smtp:starttls', 'submission:starttls', 'submissions:implicit', 'imap:starttls', 'imaps:implicit']);
   });
 });

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { prepareDatabase } from '@postern/db';
 import { BootContext, PinoNestLogger, Running, startHealthServer } from '@postern/observability';
+import { ImapListenersService } from './imap/imap-listeners.service';
 import { MtaModule } from './mta.module';
 import { SmtpListenersService } from './smtp/smtp-listeners.service';
 
@@ -10,9 +11,10 @@ export interface RunningMta extends Running {
   app: INestApplicationContext;
   healthPort: number;
   smtp: SmtpListenersService;
+  imap: ImapListenersService;
 }
 
-/** Boots the MTA: the SMTP listeners (MX, submission) and the health server that lists them. */
+/** Boots the MTA: the SMTP listeners (MX, submission), IMAP (143, 993) and the health server that lists them. */
 export async function startMta(context: BootContext, options: { prepare?: boolean } = {}): Promise<RunningMta> {
   const { config, logger } = context;
   if (options.prepare !== false) {
@@ -24,9 +26,13 @@ export async function startMta(context: BootContext, options: { prepare?: boolea
   });
   const db = app.get(DataSource);
   const smtp = app.get(SmtpListenersService);
+  const imap = app.get(ImapListenersService);
   try {
     await smtp.start();
+    await imap.start();
   } catch (err) {
+    await smtp.close();
+    await imap.close();
     await app.close();
     throw err;
   }
@@ -36,16 +42,18 @@ export async function startMta(context: BootContext, options: { prepare?: boolea
     metrics: context.metrics,
     status: async () => {
       await db.query('SELECT 1');
-      return { listeners: smtp.status() };
+      return { listeners: [...smtp.status(), ...imap.status()] };
     },
   });
-  logger.info({ healthPort: health.port, listeners: smtp.status() }, 'mta running');
+  logger.info({ healthPort: health.port, listeners: [...smtp.status(), ...imap.status()] }, 'mta running');
   return {
     app,
     healthPort: health.port,
     smtp,
+    imap,
     close: async () => {
-      // New sessions stop first; running ones finish (or get 421) before the database closes.
+      // New sessions stop first; running ones finish (or get 421 / BYE) before the database closes.
+      await imap.close();
       await smtp.close();
       await health.close();
       await app.close();

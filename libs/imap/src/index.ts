@@ -1,2 +1,3 @@
 // IMAP4rev2/IMAP4rev1 protocol code (framework-free): parser, encoder, command handlers.
-export {};
+export * from './protocol';
+export * from './server';

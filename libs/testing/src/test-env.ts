@@ -35,6 +35,8 @@ export function createTestEnv(overrides: Record<string, string> = {}): TestEnv {
     REDIS_URL,
     POSTERN_REDIS_PREFIX: `postern-test-${id}`,
     POSTERN_DATA_DIR: dataDir,
+    POSTERN_IMAP_PORT: '0',
+    POSTERN_IMAPS_PORT: '0',
     POSTERN_HTTP_PORT: '0',
     POSTERN_WORKER_HEALTH_PORT: '0',
     POSTERN_MTA_HEALTH_PORT: '0',

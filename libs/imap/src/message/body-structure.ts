@@ -1,4 +1,4 @@
-import type { ImapValue } from '../protocol/value';
+import { adjacent, type ImapValue } from '../protocol/value';
 import { envelope } from './envelope';
 import { isMessageType } from './parse';
 import type { MimeParams, MimePart } from './types';
@@ -23,7 +23,8 @@ export function bodyStructure(part: MimePart, extended: boolean): ImapValue {
     const children: ImapValue[] = part.parts.length
       ? part.parts.map((child) => bodyStructure(child, extended))
       : [extended ? [...EMPTY_TEXT, null, null, null, null] : EMPTY_TEXT];
-    const out: ImapValue[] = [...children, ct.rawSubtype];
+    // RFC 9051 9: body-type-mpart = 1*body SP media-subtype, the bodies without SP between them.
+    const out: ImapValue[] = [adjacent(children), ct.rawSubtype];
     // RFC 9051 7.5.2: body-ext-mpart = parameters, disposition, language, location.
     if (extended) out.push(paramList(ct.params), ...dispositionLanguageLocation(part));
     return out;

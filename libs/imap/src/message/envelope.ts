@@ -1,4 +1,4 @@
-import type { ImapValue } from '../protocol/value';
+import { adjacent, type ImapValue } from '../protocol/value';
 import { forHumans, parseAddressList, type EnvelopeAddress } from './address';
 import { fieldValues, lastText } from './headers';
 import type { HeaderField, MimePart } from './types';
@@ -12,8 +12,9 @@ export function addressesOf(headers: HeaderField[], name: string): EnvelopeAddre
   return list.length ? list : null;
 }
 
+// RFC 9051 9: env-from = "(" 1*address ")" / nil, the addresses without SP between them.
 const addressList = (list: EnvelopeAddress[] | null): ImapValue =>
-  list === null ? null : list.map((a): ImapValue => [a.name, a.adl, a.mailbox, a.host]);
+  list === null ? null : [adjacent(list.map((a): ImapValue => [a.name, a.adl, a.mailbox, a.host]))];
 
 /**
  * ENVELOPE (RFC 9051 7.5.2): date, subject, from, sender, reply-to, to, cc, bcc,

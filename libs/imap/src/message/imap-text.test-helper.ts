@@ -10,6 +10,8 @@ export function imapText(value: ImapValue): string {
   if (typeof value === 'string') return quote(value);
   if (Buffer.isBuffer(value)) return quote(value.toString('latin1'));
   if (Array.isArray(value)) return `(${value.map(imapText).join(' ')})`;
+  // Written with SP between the items here; the specs compare after separating lists alike.
+  if ('adjacent' in value) return value.adjacent.map(imapText).join(' ');
   return value.atom;
 }
 

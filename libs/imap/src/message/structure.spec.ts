@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyStructure, envelope, parseMessageStructure } from './index';
 import { crlf, imapText } from './imap-text.test-helper';
+import { adjacent } from '../protocol/value';
 
 // Expected strings are Dovecot 2.3's answers for the same messages (FETCH BODYSTRUCTURE,
 // BODY, ENVELOPE), with SP written between adjacent lists.
@@ -209,8 +210,10 @@ describe('envelope', () => {
       null,
       null,
       [
-        [null, null, 'a', 'b'],
-        ['C', null, 'c', 'd'],
+        adjacent([
+          [null, null, 'a', 'b'],
+          ['C', null, 'c', 'd'],
+        ]),
       ],
       null,
       null,
@@ -228,6 +231,6 @@ describe('envelope', () => {
     const raw = Buffer.from('From: Zoë <zoe@example.org>\r\nSubject: Grüße\r\n\r\n', 'utf8');
     const env = envelope(parseMessageStructure(raw)) as unknown[];
     assert.equal(env[1], 'Grüße');
-    assert.deepEqual(env[2], [['Zoë', null, 'zoe', 'example.org']]);
+    assert.deepEqual(env[2], [adjacent([['Zoë', null, 'zoe', 'example.org']])]);
   });
 });
