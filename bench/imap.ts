@@ -1,258 +1,304 @@
 /**
- * IMAP throughput against Dovecot: the same imapflow client and the same generated messages,
- * over implicit TLS to both, in the same run: APPEND N messages, FETCH 1:* (FLAGS ENVELOPE),
- * FETCH 1:* BODY.PEEK[], SEARCH TEXT, and logins per second with 10 parallel clients.
- * Postern runs as its own MTA process (as in production) over the local PostgreSQL and
- * Redis; Dovecot (Debian's dovecot-imapd) runs from a throwaway configuration on other ports
- * with Maildir storage and an ARGON2ID password hash (Postern checks scrypt, ln=15).
+ * IMAP server throughput: Postern against Dovecot (Debian's dovecot-imapd, a throwaway
+ * instance) in the same run, with the same client (bench/imap-client.ts) and the same
+ * messages (bench/imap-messages.ts), both over implicit TLS with the same certificate.
  *
- *   npm run build && node_modules/.bin/node dist/bench/imap.js [--messages 10000] [--logins 200] [--only postern|dovecot]
+ *   npm run build && node_modules/.bin/node dist/bench/imap.js [--messages 10000]
+ *     [--clients 10] [--logins 500] [--login-seconds 30] [--searches 5]
+ *     [--tls implicit|starttls] [--only dovecot|postern] [--dovecot-hashed ARGON2ID]
+ *
+ * Runs as root (Dovecot drops privileges).
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
-import { NodeProcess, childEnv, createTestEnv, eventually, freePort, http, selfSignedCertificate } from '@postern/testing';
+import { selfSignedCertificate } from '@postern/testing';
+import { startDovecot } from './dovecot';
+import { ImapConnection, ImapError, ImapTarget, quote } from './imap-client';
+import { BenchMessage, SEARCH_WORD, generateMessage } from './imap-messages';
+import { cpuOfTree } from './proc-cpu';
+import { cpuAccumulator, startPosternImap } from './postern-imap';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
 const N = Number(args.get('--messages') ?? 10_000);
-const LOGINS = Number(args.get('--logins') ?? 200);
-const PARALLEL = 10;
+const CLIENTS = Number(args.get('--clients') ?? 10);
+const LOGINS = Number(args.get('--logins') ?? 500);
+/** A login phase also stops starting logins after this long (slow password hashes). */
+const LOGIN_SECONDS = Number(args.get('--login-seconds') ?? 30);
+const SEARCHES = Number(args.get('--searches') ?? 5);
+const TLS = (args.get('--tls') ?? 'implicit') as ImapTarget['tls'];
 const ONLY = args.get('--only');
-const DIST = join(__dirname, '..');
+/** Dovecot's second login run verifies this hash scheme (Postern always verifies scrypt, ln=15). */
+const HASHED = args.get('--dovecot-hashed') ?? 'ARGON2ID';
+/** Fewer: Dovecot 2.3 verifies in its one auth process, a few per second with ARGON2ID. */
+const HASHED_LOGINS = Math.min(LOGINS, 100);
+const PASS = 'bench-Secret-42';
 
-interface Target {
-  name: string;
-  port: number;
-  user: string;
-  pass: string;
+type PhaseName = 'append' | 'envelope' | 'bodies' | 'search' | 'logins' | 'loginsHashed';
+
+interface Phase {
+  /** Operations done (messages, searches, logins) and the wall time they took. */
+  count: number;
+  ms: number;
+  /** CPU the benchmark client itself used meanwhile, and the server's processes. */
+  clientCpuMs: number;
+  serverCpu: Record<string, number>;
 }
 
-interface Timings {
-  append: number;
-  fetchEnvelopes: number;
-  fetchBodies: number;
-  search: number;
-  searchHits: number;
-  logins: number;
+type Results = Record<PhaseName, Phase>;
+
+/** Samples server CPU (ms per named process group) so each phase can report it. */
+type ServerCpu = () => Promise<Record<string, number>>;
+
+const PHASES: Record<PhaseName, { label: string; unit: string }> = {
+  append: { label: 'APPEND, sequential, 1 connection', unit: 'msg/s' },
+  envelope: { label: 'FETCH 1:* (FLAGS ENVELOPE)', unit: 'msg/s' },
+  bodies: { label: 'FETCH 1:* BODY.PEEK[]', unit: 'msg/s' },
+  search: { label: `SEARCH TEXT "${SEARCH_WORD}"`, unit: 'search/s' },
+  logins: { label: `LOGIN+LOGOUT, ${CLIENTS} clients, Dovecot {PLAIN}`, unit: 'login/s' },
+  loginsHashed: { label: `LOGIN+LOGOUT, ${CLIENTS} clients, Dovecot {${HASHED}}`, unit: 'login/s' },
+};
+
+async function timed(serverCpu: ServerCpu, count: () => number, work: () => Promise<void>): Promise<Phase> {
+  const cpuBefore = process.cpuUsage();
+  const serverBefore = await serverCpu();
+  const started = performance.now();
+  await work();
+  const ms = performance.now() - started;
+  const serverAfter = await serverCpu();
+  const cpu = process.cpuUsage(cpuBefore);
+  const serverDelta = Object.fromEntries(Object.entries(serverAfter).map(([k, v]) => [k, v - (serverBefore[k] ?? 0)]));
+  return { count: count(), ms, clientCpuMs: (cpu.user + cpu.system) / 1000, serverCpu: serverDelta };
 }
 
-/** Message i: about 3 KB of text, one in ten mentions the search word. */
-function message(i: number): Buffer {
-  const line = `Line of the body of message ${i}, with enough words to look like mail text. `.repeat(1);
-  const body = Array.from({ length: 40 }, (_, j) => (j === 20 && i % 10 === 0 ? `The zephyrine clause applies here (${i}).` : line)).join(
-    '\r\n',
-  );
-  return Buffer.from(
-    `From: Sender ${i % 50} <sender${i % 50}@bench.example>\r\nTo: Reader <reader@bench.example>\r\nSubject: Bench message ${i}\r\n` +
-      `Date: Mon, 02 Dec 2024 10:${String(i % 60).padStart(2, '0')}:00 +0000\r\nMessage-ID: <bench-${i}@bench.example>\r\n` +
-      `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
-  );
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new ImapError(`check failed: ${what}`);
 }
 
-function client(target: Target): ImapFlow {
-  const c = new ImapFlow({
-    host: '127.0.0.1',
-    port: target.port,
-    secure: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user: target.user, pass: target.pass },
-    logger: false,
-  });
-  c.on('error', () => undefined);
-  return c;
-}
-
-async function measure(target: Target): Promise<Timings> {
-  const c = client(target);
-  await c.connect();
-  const mailbox = 'Bench';
-  await c.mailboxCreate(mailbox);
-  let started = Date.now();
-  for (let i = 0; i < N; i++) await c.append(mailbox, message(i));
-  const append = Date.now() - started;
-
-  const lock = await c.getMailboxLock(mailbox);
-  let fetchEnvelopes: number;
-  let fetchBodies: number;
-  let search: number;
-  let searchHits: number;
-  try {
-    // Untimed warm-up on both sides (the client's lazily loaded parsers and JIT, the server's
-    // code paths), then the best of two runs of each, as a long-running server would answer.
-    for await (const m of c.fetch('1:50', { flags: true, envelope: true, source: true })) void m;
-    const best = async (run: () => Promise<void>): Promise<number> => {
-      let fastest = Infinity;
-      for (let k = 0; k < 2; k++) {
-        const t = Date.now();
-        await run();
-        fastest = Math.min(fastest, Date.now() - t);
+/**
+ * The workload, identical for every server: APPEND every message (one connection, one
+ * command at a time, synchronizing literals), SELECT, FETCH envelopes, FETCH full bodies,
+ * SEARCH TEXT repeated, then `CLIENTS` parallel connections each doing TLS + LOGIN + LOGOUT
+ * until `LOGINS` logins are done or `LOGIN_SECONDS` pass. Each phase checks the answers
+ * (counts, bytes, matches).
+ */
+async function workload(target: ImapTarget, messages: BenchMessage[], serverCpu: ServerCpu): Promise<Results> {
+  const expectedBytes = messages.reduce((sum, m) => sum + m.raw.length, 0);
+  const expectedMatches = messages.filter((m) => m.hasWord).length;
+  const connection = await ImapConnection.login(target);
+  const append = await timed(
+    serverCpu,
+    () => messages.length,
+    async () => {
+      for (const m of messages) {
+        await connection.ok(`APPEND INBOX (${m.flags.join(' ')}) "${m.internalDate}" {${m.raw.length}}`, { literal: m.raw });
       }
-      return fastest;
-    };
-    fetchEnvelopes = await best(async () => {
-      let count = 0;
-      for await (const m of c.fetch('1:*', { flags: true, envelope: true })) if (m.envelope) count++;
-      if (count !== N) throw new Error(`${target.name}: fetched ${count} envelopes of ${N}`);
-    });
-    fetchBodies = await best(async () => {
-      let bytes = 0;
-      for await (const m of c.fetch('1:*', { source: true })) bytes += m.source?.length ?? 0;
-      if (bytes === 0) throw new Error(`${target.name}: no bodies`);
-    });
-    searchHits = 0;
-    search = await best(async () => {
-      const hits = await c.search({ text: 'zephyrine' });
-      searchHits = Array.isArray(hits) ? hits.length : 0;
-    });
-  } finally {
-    lock.release();
-  }
-  await c.logout();
-
-  started = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
-      while (next < LOGINS) {
-        next++;
-        const one = client(target);
-        await one.connect();
-        await one.logout();
-      }
-    }),
+    },
   );
-  const logins = Date.now() - started;
-  return { append, fetchEnvelopes, fetchBodies, search, searchHits, logins };
+  let exists = -1;
+  await connection.ok('SELECT INBOX', {
+    onUntagged: (r) => {
+      const match = /^\* (\d+) EXISTS/i.exec(r.text);
+      if (match) exists = Number(match[1]);
+    },
+  });
+  check(exists === messages.length, `SELECT shows ${exists} messages, ${messages.length} appended`);
+
+  let envelopes = 0;
+  const envelope = await timed(
+    serverCpu,
+    () => envelopes,
+    async () => {
+      await connection.ok('FETCH 1:* (FLAGS ENVELOPE)', {
+        onUntagged: (r) => {
+          if (/^\* \d+ FETCH .*ENVELOPE \(/i.test(r.text)) envelopes++;
+        },
+      });
+    },
+  );
+  check(envelopes === messages.length, `FETCH ENVELOPE returned ${envelopes} of ${messages.length}`);
+
+  let bodies = 0;
+  let bytes = 0;
+  const body = await timed(
+    serverCpu,
+    () => bodies,
+    async () => {
+      await connection.ok('FETCH 1:* BODY.PEEK[]', {
+        onUntagged: (r) => {
+          if (!/^\* \d+ FETCH /i.test(r.text)) return;
+          bodies++;
+          for (const literal of r.literals) bytes += literal.length;
+        },
+      });
+    },
+  );
+  check(bodies === messages.length, `FETCH BODY[] returned ${bodies} of ${messages.length}`);
+  check(bytes === expectedBytes, `FETCH BODY[] returned ${bytes} bytes, ${expectedBytes} appended`);
+
+  const counts: number[] = [];
+  const search = await timed(
+    serverCpu,
+    () => counts.length,
+    async () => {
+      for (let i = 0; i < SEARCHES; i++) {
+        let found = 0;
+        await connection.ok(`SEARCH TEXT ${quote(SEARCH_WORD)}`, {
+          onUntagged: (r) => {
+            if (/^\* SEARCH/i.test(r.text)) found += r.text.split(' ').length - 2;
+          },
+        });
+        counts.push(found);
+      }
+    },
+  );
+  check(
+    counts.every((c) => c === expectedMatches),
+    `SEARCH TEXT found ${counts.join(', ')}; ${expectedMatches} messages contain the word`,
+  );
+  await connection.logout();
+  const logins = await loginPhase(target, serverCpu);
+  return { append, envelope, bodies: body, search, logins, loginsHashed: logins };
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
+/**
+ * `CLIENTS` connections at once, each a new TCP + TLS connection, LOGIN and LOGOUT, until
+ * `total` are done or `LOGIN_SECONDS` have passed (the logins under way then still count).
+ */
+function loginPhase(target: ImapTarget, serverCpu: ServerCpu, total = LOGINS): Promise<Phase> {
+  let started = 0;
+  let done = 0;
+  const deadline = performance.now() + LOGIN_SECONDS * 1000;
+  return timed(
+    serverCpu,
+    () => done,
+    async () => {
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          while (started < total && performance.now() < deadline) {
+            started++;
+            const session = await ImapConnection.login(target);
+            await session.logout();
+            done++;
+          }
+        }),
+      );
+    },
+  );
 }
 
-async function postern(): Promise<Timings> {
-  const httpPort = await freePort();
-  const imapsPort = await freePort();
-  const env = createTestEnv({
-    POSTERN_HTTP_PORT: String(httpPort),
-    POSTERN_SMTP_PORT: String(await freePort()),
-    POSTERN_SUBMISSION_PORT: String(await freePort()),
-    POSTERN_SUBMISSIONS_PORT: String(await freePort()),
-    POSTERN_IMAP_PORT: String(await freePort()),
-    POSTERN_IMAPS_PORT: String(imapsPort),
-    LOG_LEVEL: 'warn',
-  });
-  // The API's local mode makes the account and its password; then the MTA alone serves IMAP.
-  const api = NodeProcess.start(join(DIST, 'apps/api/src/main.js'), [], childEnv(env.env));
-  let mta: NodeProcess | undefined;
-  try {
-    const credentials = await api.until(
-      () =>
-        Promise.resolve(
-          JSON.parse(readFileSync(join(env.config.dataDir, 'local-credentials.json'), 'utf8')) as { address: string; password: string },
-        ),
-      { what: 'local credentials', timeoutMs: 60_000 },
+const rate = (p: Phase) => (p.count / p.ms) * 1000;
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toString() : n.toFixed(n >= 10 ? 1 : 2));
+const pct = (ms: number, p: Phase) => `${Math.round((ms / p.ms) * 100)}%`;
+
+function printResults(name: string, r: Results): void {
+  console.log(`\n${name}`);
+  for (const key of Object.keys(PHASES) as PhaseName[]) {
+    const p = r[key];
+    if (key === 'loginsHashed' && p === r.logins) continue;
+    const server = Object.entries(p.serverCpu)
+      .map(([k, v]) => `${k} ${pct(v, p)}`)
+      .join(', ');
+    console.log(
+      `  ${PHASES[key].label.padEnd(44)} ${fmt(rate(p)).padStart(7)} ${PHASES[key].unit.padEnd(8)} ` +
+        `${Math.round(p.ms)} ms; CPU: client ${pct(p.clientCpuMs, p)}, ${server}`,
     );
-    await api.until(async () => (await http(`http://127.0.0.1:${httpPort}`, 'GET', '/readyz')).status === 200, { what: 'API ready' });
-    await api.stop();
-    mta = NodeProcess.start(join(DIST, 'apps/mta/src/main.js'), [], childEnv(env.env));
-    await mta.until(() => listening(imapsPort), { what: 'IMAP listening', timeoutMs: 60_000 });
-    return await measure({ name: 'Postern', port: imapsPort, user: credentials.address, pass: credentials.password });
-  } finally {
-    await mta?.stop();
-    await api.stop();
-    await env.cleanup();
   }
 }
 
-async function dovecot(): Promise<Timings> {
-  const dir = mkdtempSync(join(tmpdir(), 'postern-bench-dovecot-'));
-  // Dovecot's auth worker (user dovecot) reads the passwd file from here.
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const tls = await selfSignedCertificate(['localhost']);
-  writeFileSync(join(dir, 'cert.pem'), tls.cert);
-  writeFileSync(join(dir, 'key.pem'), tls.key, { mode: 0o600 });
-  const hash = execFileSync('doveadm', ['pw', '-s', 'ARGON2ID', '-p', 'bench password'], { encoding: 'utf8' }).trim();
-  writeFileSync(join(dir, 'passwd'), `bench:${hash}\n`, { mode: 0o644 });
-  mkdirSync(join(dir, 'mail'));
-  chownSync(join(dir, 'mail'), 65534, 65534);
-  const config = join(dir, 'dovecot.conf');
-  writeFileSync(
-    config,
-    `base_dir = ${dir}/run
-state_dir = ${dir}/state
-log_path = ${dir}/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = required
-ssl_cert = <${dir}/cert.pem
-ssl_key = <${dir}/key.pem
-auth_mechanisms = plain
-default_login_user = dovenull
-default_internal_user = dovecot
-mail_location = maildir:${dir}/mail/%u
-first_valid_uid = 100
-passdb {
-  driver = passwd-file
-  args = ${dir}/passwd
-}
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=${dir}/mail/%u
-}
-service imap-login {
-  inet_listener imap {
-    port = 0
-  }
-  inet_listener imaps {
-    port = ${port}
-    ssl = yes
+function printTable(postern: Results | null, dovecot: Results | null): void {
+  console.log('\n| phase | Postern | Dovecot | Postern / Dovecot |');
+  console.log('| --- | --- | --- | --- |');
+  for (const key of Object.keys(PHASES) as PhaseName[]) {
+    const ours = postern ? `${fmt(rate(postern[key]))} ${PHASES[key].unit}` : '—';
+    const theirs = dovecot ? `${fmt(rate(dovecot[key]))} ${PHASES[key].unit}` : '—';
+    const ratio = postern && dovecot ? (rate(postern[key]) / rate(dovecot[key])).toFixed(2) : '—';
+    console.log(`| ${PHASES[key].label} | ${ours} | ${theirs} | ${ratio} |`);
   }
 }
-`,
-  );
-  const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', config], { stdio: 'ignore' });
+
+async function runDovecot(messages: BenchMessage[], tls: { cert: string; key: string }): Promise<Results> {
+  const dovecot = await startDovecot({
+    users: [
+      { user: 'bench', pass: PASS },
+      { user: 'hashed', pass: PASS, scheme: HASHED },
+    ],
+    tls,
+  });
   try {
-    await eventually(() => listening(port), { what: 'Dovecot listening', timeoutMs: 30_000 });
-    return await measure({ name: 'Dovecot', port, user: 'bench', pass: 'bench password' });
+    console.log(
+      `Dovecot ${dovecot.version}, ports ${dovecot.imapPort}/${dovecot.imapsPort}, hashed user ${dovecot.entries.hashed.replace(/\$[^$]*\$[^$]*$/, '$…')}`,
+    );
+    const target: ImapTarget = {
+      host: '127.0.0.1',
+      port: TLS === 'implicit' ? dovecot.imapsPort : dovecot.imapPort,
+      tls: TLS,
+      user: 'bench',
+      pass: PASS,
+    };
+    const cpu = () => Promise.resolve({ dovecot: cpuOfTree(dovecot.pid) });
+    const results = await workload(target, messages, cpu);
+    return { ...results, loginsHashed: await loginPhase({ ...target, user: 'hashed' }, cpu, HASHED_LOGINS) };
+  } catch (err) {
+    console.error(dovecot.log().split('\n').slice(-20).join('\n'));
+    throw err;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('close', resolve));
-    rmSync(dir, { recursive: true, force: true });
+    await dovecot.stop();
   }
 }
 
-const perSecond = (n: number, ms: number): string => String(Math.round((n / Math.max(ms, 1)) * 1000));
-
-function print(name: string, t: Timings): void {
-  console.log(
-    `${name}: APPEND ${perSecond(N, t.append)}/s, FETCH (FLAGS ENVELOPE) ${t.fetchEnvelopes} ms, FETCH bodies ${t.fetchBodies} ms, ` +
-      `SEARCH TEXT ${t.search} ms (${t.searchHits} hits), logins ${perSecond(LOGINS, t.logins)}/s`,
-  );
+async function runPostern(messages: BenchMessage[], tls: { cert: string; key: string }): Promise<Results | null> {
+  const postern = await startPosternImap({ pass: PASS, tls });
+  if (typeof postern === 'string') {
+    console.log(`Postern skipped: ${postern}`);
+    return null;
+  }
+  try {
+    console.log(
+      `Postern (MTA process, scrypt ln=15 password hashes), LOGIN as ${postern.user}, ports ${postern.imapPort}/${postern.imapsPort}`,
+    );
+    const target: ImapTarget = {
+      host: '127.0.0.1',
+      port: TLS === 'implicit' ? postern.imapsPort : postern.imapPort,
+      tls: TLS,
+      user: postern.user,
+      pass: PASS,
+    };
+    const totals = cpuAccumulator();
+    const cpu = async () => totals(await postern.cpu());
+    const results = await workload(target, messages, cpu);
+    if (ImapConnection.logoutsWithoutOk > 0) {
+      console.log(
+        `note: Postern closed ${ImapConnection.logoutsWithoutOk} connections after BYE without LOGOUT's tagged OK (RFC 9051 6.1.3)`,
+      );
+    }
+    return results;
+  } catch (err) {
+    console.error(postern.output().split('\n').slice(-30).join('\n'));
+    throw err;
+  } finally {
+    await postern.stop();
+  }
 }
 
 async function main(): Promise<void> {
-  console.log(`messages: ${N}, logins: ${LOGINS} over ${PARALLEL} parallel clients, client: imapflow over TLS`);
-  const ours = ONLY === 'dovecot' ? null : await postern();
-  if (ours) print('Postern', ours);
-  const theirs = ONLY === 'postern' ? null : await dovecot();
-  if (theirs) print('Dovecot', theirs);
-  if (ours && theirs) {
-    // Ratios as Postern's speed relative to Dovecot's (1.00 = as fast, above 1 = faster).
-    console.log(
-      `ratio Postern/Dovecot (speed): APPEND ${(theirs.append / ours.append).toFixed(2)}, FETCH envelopes ${(theirs.fetchEnvelopes / ours.fetchEnvelopes).toFixed(2)}, ` +
-        `FETCH bodies ${(theirs.fetchBodies / ours.fetchBodies).toFixed(2)}, SEARCH ${(theirs.search / ours.search).toFixed(2)}, logins ${(theirs.logins / ours.logins).toFixed(2)}`,
-    );
+  const generated = performance.now();
+  const messages = Array.from({ length: N }, (_, i) => generateMessage(i + 1));
+  const bytes = messages.reduce((sum, m) => sum + m.raw.length, 0);
+  console.log(
+    `messages: ${N} (${(bytes / 1e6).toFixed(1)} MB, mean ${Math.round(bytes / N)} bytes, generated in ${Math.round(performance.now() - generated)} ms), ` +
+      `${messages.filter((m) => m.hasWord).length} contain "${SEARCH_WORD}"; TLS ${TLS}; ${CLIENTS} login clients, ${LOGINS} logins or ${LOGIN_SECONDS} s, ${SEARCHES} searches`,
+  );
+  const tls = await selfSignedCertificate(['localhost']);
+  const dovecot = ONLY === 'postern' ? null : await runDovecot(messages, tls);
+  if (dovecot) printResults('Dovecot', dovecot);
+  let postern: Results | null = null;
+  if (ONLY !== 'dovecot') {
+    try {
+      postern = await runPostern(messages, tls);
+    } catch (err) {
+      console.error('Postern failed:', err);
+    }
+    if (postern) printResults('Postern', postern);
   }
+  printTable(postern, dovecot);
 }
 
 main().catch((err: unknown) => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['dist/apps', 'dist/libs', 'dist/test', 'dist/scripts'];
+const roots = ['dist/apps', 'dist/libs', 'dist/test', 'dist/scripts', 'dist/bench'];
 const files = [];
 const walk = (dir) => {
   let entries;
