@@ -94,6 +94,33 @@ describe('MailStore', () => {
     assert.ok(after.highestModseq > inbox.highestModseq);
   });
 
+  it('commits rows written within the append with the messages, or neither', async () => {
+    const account = await newAccount();
+    const inbox = (await store.getMailbox(account, 'INBOX'))!;
+    await db.query(`CREATE TABLE IF NOT EXISTS append_side_rows (message_id uuid)`);
+    await assert.rejects(
+      store.append(account, inbox.id, [{ raw: message('rolled back') }], {
+        withinTransaction: async (tx, [stored]) => {
+          await tx.query(`INSERT INTO append_side_rows VALUES ($1)`, [stored.id]);
+          throw new Error('side row failed');
+        },
+      }),
+      /side row failed/,
+    );
+    assert.equal((await store.listMessages(inbox.id)).length, 0);
+    assert.equal((await store.getMailboxById(account, inbox.id))!.total, 0);
+    const { messages } = await store.append(account, inbox.id, [{ raw: message('kept') }], {
+      withinTransaction: async (tx, [stored]) => {
+        await tx.query(`INSERT INTO append_side_rows VALUES ($1)`, [stored.id]);
+      },
+    });
+    const side: { message_id: string }[] = await db.query(`SELECT message_id FROM append_side_rows`);
+    assert.deepEqual(
+      side.map((r) => r.message_id),
+      [messages[0].id],
+    );
+  });
+
   it('stores flags with UNCHANGEDSINCE, bumping modseq only for messages that change', async () => {
     const account = await newAccount();
     const inbox = (await store.getMailbox(account, 'INBOX'))!;

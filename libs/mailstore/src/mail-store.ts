@@ -187,6 +187,10 @@ export class MailStore {
     accountId: string,
     mailboxId: string,
     messages: AppendMessage[],
+    options: {
+      /** Runs inside the store's transaction, so rows about the messages (events) commit with them or not at all. */
+      withinTransaction?: (tx: EntityManager, stored: StoredMessage[]) => Promise<void>;
+    } = {},
   ): Promise<{ uidValidity: number; messages: StoredMessage[] }> {
     if (messages.length === 0) throw new DomainError(ErrorCode.ValidationFailed, 'nothing to append');
     const summaries = await Promise.all(messages.map((m) => summarizeMessage(m.raw)));
@@ -231,6 +235,7 @@ export class MailStore {
         );
         stored.push(toMessage(rows[0]));
       }
+      await options.withinTransaction?.(tx, stored);
       return { uidValidity: locked.uid_validity, messages: stored, modseq };
     });
     await this.announce({ accountId, mailboxId, modseq: result.modseq.toString(), kind: 'exists' });

@@ -11,7 +11,7 @@ import { Logger, ROOT_LOGGER } from '@postern/observability';
 import { SmtpEnvelope, SmtpReplyError, SmtpSessionHooks, SmtpSessionInfo } from '@postern/smtp';
 import { AuthSummary, authLine, authenticateMessage, mailauthResolver } from './authentication';
 import { MailboxRulesReader, matchRule } from './mailbox-rules';
-import { ReceivedEventInput, recordReceived } from './received-event';
+import { recordReceived } from './received-event';
 import { DeliveryTarget, RecipientResolver, ResolvedRecipient } from './recipients';
 import { SenderReputationService, reputationLine } from './reputation.service';
 import { receivedHeader, stripForgedHeaders } from './trace-headers';
@@ -145,7 +145,6 @@ export class InboundService implements SmtpSessionHooks {
     const now = new Date();
     let junkAnywhere = false;
     const stored: string[] = [];
-    const events: ReceivedEventInput[] = [];
     for (const [accountId, entry] of byAccount) {
       const { mailbox, why: filed, junk } = await this.chooseMailbox(accountId, auth, mailFrom, headers);
       junkAnywhere ||= junk;
@@ -162,34 +161,35 @@ export class InboundService implements SmtpSessionHooks {
       ]);
       let appended;
       try {
-        appended = await this.store.append(accountId, mailbox.id, [{ raw: message, internalDate: now }]);
+        // The message.received event commits with the message: never one without the other.
+        appended = await this.store.append(accountId, mailbox.id, [{ raw: message, internalDate: now }], {
+          withinTransaction: (tx, [storedMessage]) =>
+            recordReceived(tx, {
+              accountId,
+              message: storedMessage,
+              mailboxName: mailbox.name,
+              mailFrom,
+              recipients: entry.recipients,
+              parsed,
+              auth,
+              junk,
+              reason,
+            }),
+        });
       } catch (err) {
         if (err instanceof DomainError && err.code === ErrorCode.QuotaExceeded) throw overQuota(entry.recipients[0]);
         throw err;
       }
       const storedMessage = appended.messages[0];
       stored.push(storedMessage.id);
-      events.push({
-        accountId,
-        message: storedMessage,
-        mailboxName: mailbox.name,
-        mailFrom,
-        recipients: entry.recipients,
-        parsed,
-        auth,
-        junk,
-        reason,
-      });
       log.info({ accountId, mailbox: mailbox.name, messageId: storedMessage.id, reason }, 'message delivered');
     }
-    // One commit for the events and the sender's record (the store has committed each message).
-    await this.db.transaction(async (tx) => {
-      for (const event of events) await recordReceived(tx, event);
-      if (senderDomain) {
-        const outcome = junkAnywhere ? 'junk' : 'delivered';
-        await this.reputation.record(senderDomain, { authenticated: auth.authenticated, outcome, result: authLine(auth) }, tx);
-      }
-    });
+    if (senderDomain) {
+      const outcome = junkAnywhere ? 'junk' : 'delivered';
+      await this.db.transaction((tx) =>
+        this.reputation.record(senderDomain, { authenticated: auth.authenticated, outcome, result: authLine(auth) }, tx),
+      );
+    }
     // A sender never seen before waits a little: spam runs rarely do (greylisting's idea, cheaper).
     if (!known) await sleep(this.config.inbound.firstTimeSenderDelayMs);
     return { queueId: stored[0] ?? session.id };
