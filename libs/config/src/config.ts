@@ -74,6 +74,8 @@ export interface SmtpListenersConfig {
   authFailureDelayMs: number;
   /** Idle seconds allowed while waiting for the client. */
   timeoutSeconds: number;
+  /** Wait before the greeting to catch early talkers (at most 100 ms). */
+  greetingDelayMs: number;
 }
 
 export interface WebhooksConfig {
@@ -170,6 +172,7 @@ export const CONFIG_VARIABLES = {
   POSTERN_SMTP_CONNECTIONS_PER_MINUTE:
     'new SMTP connections per minute from one IP (default 300, unlimited in local mode; its /26 or /48 4x, /21 or /32 16x)',
   POSTERN_SMTP_CONCURRENT_CONNECTIONS: 'open SMTP connections from one IP (default 50, unlimited in local mode; wider networks 4x and 16x)',
+  POSTERN_SMTP_GREETING_DELAY_MS: 'wait before the SMTP greeting to catch early talkers, 0-100 ms (default 100, 0 in local mode)',
   POSTERN_SMTP_MESSAGES_PER_MINUTE: 'messages per minute from one IP (default 1000, unlimited in local mode)',
   POSTERN_SMTP_MESSAGES_PER_DAY: 'messages per day from one IP (default 100000, unlimited in local mode)',
   POSTERN_SMTP_BYTES_PER_MINUTE: 'message bytes per minute from one IP (default 1073741824, unlimited in local mode)',
@@ -278,6 +281,8 @@ function smtp(env: Env, local: boolean): SmtpListenersConfig {
     authFailuresPerHour: integer(env, 'POSTERN_SMTP_AUTH_FAILURES_PER_HOUR', 30, 1, max),
     authFailureDelayMs: integer(env, 'POSTERN_SMTP_AUTH_FAILURE_DELAY_MS', 1000, 0, 60_000),
     timeoutSeconds: integer(env, 'POSTERN_SMTP_TIMEOUT_SECONDS', 300, 1, 86_400),
+    // Local mode: no early-talker wait, so tests and benchmarks measure the server, not the pause.
+    greetingDelayMs: integer(env, 'POSTERN_SMTP_GREETING_DELAY_MS', local ? 0 : 100, 0, 100),
   };
 }
 

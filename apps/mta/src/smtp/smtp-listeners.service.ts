@@ -89,7 +89,15 @@ export class SmtpListenersService {
     const certificates = await this.certificates();
     this.tlsAvailable = certificates !== null;
     if (!certificates) this.logger.warn('no TLS certificate (POSTERN_TLS_CERT/KEY): no STARTTLS, no port 465, and no AUTH on submission');
-    const common = { hostname: config.hostname, certificates, limits, rcptMax: s.rcptMax, logger: this.logger, newConnectionId };
+    const common = {
+      hostname: config.hostname,
+      certificates,
+      limits,
+      rcptMax: s.rcptMax,
+      greetingDelayMs: s.greetingDelayMs,
+      logger: this.logger,
+      newConnectionId,
+    };
     const submissionLimiter = new IpLimiter(limits);
     const planned: { name: ListenerStatus['name']; port: number; listener: SmtpListener }[] = [
       {

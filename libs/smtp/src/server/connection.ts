@@ -31,6 +31,11 @@ export function looksBinary(chunk: Buffer): boolean {
 
 export interface ConnectionExtensions {
   hostname: string;
+  /**
+   * How long the greeting waits, so clients that talk first ("early talkers", often spam
+   * software) are caught (421). smtp-server waits 100 ms; a shorter wait greets earlier.
+   */
+  greetingDelayMs: number;
   /** Extra EHLO keywords (LIMITS, FUTURERELEASE, AUTH ...), computed per EHLO. */
   ehloKeywords(): string[];
   /** Whether STARTTLS can be offered (a certificate is configured and TLS is not up). */
@@ -65,6 +70,16 @@ export function extendConnection(conn: SMTPConnection, state: ConnectionState, e
 
   // RFC 5321 4.3.1: "220 <domain> <text>"; the id lets an operator find the session's logs.
   conn._sendGreeting = () => conn.send(220, `${ext.hostname} ESMTP Postern ready [${id}]`, false);
+
+  // smtp-server's init() has already scheduled connectionReady() 100 ms out; the first call wins.
+  const ready = conn.connectionReady.bind(conn);
+  let greeted = false;
+  conn.connectionReady = (next) => {
+    if (greeted) return;
+    greeted = true;
+    ready(next);
+  };
+  if (ext.greetingDelayMs < 100) setTimeout(() => conn.connectionReady(), ext.greetingDelayMs).unref();
 
   const ehlo = conn.handler_EHLO.bind(conn);
   conn.handler_EHLO = (command, callback) => {
@@ -123,6 +138,9 @@ export function extendConnection(conn: SMTPConnection, state: ConnectionState, e
     }
     return onCommand(command, callback);
   };
+  // Replies are small writes in a request/response dialogue: with Nagle's algorithm each can
+  // wait for the peer's delayed ACK (about 40 ms on Linux), several times per message.
+  conn._socket.setNoDelay(true);
   // TLS to a plaintext port (or any binary) never sends a line end, so it is caught on the socket.
   conn._socket.prependOnceListener('data', (chunk: Buffer) => {
     if (first && looksBinary(chunk)) refuseNonSmtp(chunk[0] === 0x16 ? 'a TLS handshake' : 'binary data');

@@ -27,6 +27,8 @@ export interface SmtpListenerOptions {
   maxMessageSize: number;
   /** RFC 9422 LIMITS RCPTMAX: recipients per transaction. */
   rcptMax: number;
+  /** Wait before the greeting, to catch clients that talk first (smtp-server: 100 ms; at most 100). */
+  greetingDelayMs?: number;
   logger: Logger;
   /** Required for submission. */
   authenticate?: SmtpAuthenticator;
@@ -220,6 +222,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     }
     extendConnection(conn, state, {
       hostname: options.hostname,
+      greetingDelayMs: options.greetingDelayMs ?? 100,
       get tlsAvailable() {
         return certs !== null && !conn.secure;
       },
