@@ -21,6 +21,7 @@ import { startPostfix } from '../bench/postfix';
 import { RunningApi, startApi } from '../apps/api/src/start';
 import { RunningMta, startMta } from '../apps/mta/src/start';
 import { RunningWorker, startWorker } from '../apps/worker/src/start';
+import { RawImap } from './imap-helpers';
 
 /** Inbound mail end to end: real SMTP clients (nodemailer, Postfix) → our MX → a mailbox → the API. */
 describe('inbound SMTP: the MX stores mail in mailboxes', () => {
@@ -191,6 +192,24 @@ describe('inbound SMTP: the MX stores mail in mailboxes', () => {
       }
     } finally {
       await client.logout();
+    }
+  });
+
+  test('a session in IDLE hears EXISTS as soon as SMTP delivers a message (raw IMAP)', async () => {
+    const imap = await RawImap.open(mta.imap.port('imaps')!, true);
+    try {
+      assert.match(await imap.command('i1 LOGIN bob "bobs imap password"'), /^i1 OK/m);
+      const selected = await imap.command('i2 SELECT INBOX');
+      const before = Number(/^\* (\d+) EXISTS/m.exec(selected)![1]);
+      imap.write('i3 IDLE\r\n');
+      await imap.until(/^\+ .*\r\n/m);
+      await transport().sendMail({ from: 'alice@sender.test', to: 'bob@postern.test', subject: 'during idle', text: 'ping\n' });
+      // RFC 2177: the server sends the untagged EXISTS while the client idles.
+      await imap.until(new RegExp(`^\\* ${before + 1} EXISTS\r\n`, 'm'));
+      imap.write('DONE\r\n');
+      assert.match(await imap.until(/^i3 .*\r\n/m), /^i3 OK/m);
+    } finally {
+      imap.close();
     }
   });
 
