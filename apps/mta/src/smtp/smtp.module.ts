@@ -5,6 +5,7 @@ import { OutboundModule } from '@postern/outbound';
 import type { SmtpSessionHooks } from '@postern/smtp';
 import { MX_HOOKS } from './mx-hooks';
 import { SmtpListenersService } from './smtp-listeners.service';
+import { AccountSasl } from '../auth/account-sasl';
 import { SubmissionAuthenticator } from './submission-auth';
 import { SubmissionService } from './submission.service';
 
@@ -21,6 +22,7 @@ export class SmtpModule {
       module: SmtpModule,
       imports: [AccountsModule, DomainsModule, OutboundModule, ...(mx?.imports ?? [])],
       providers: [
+        AccountSasl,
         SubmissionAuthenticator,
         SubmissionService,
         SmtpListenersService,
