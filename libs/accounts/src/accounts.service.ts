@@ -1,7 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Account, AccountCredential, AccountTlsKey, Page, PageRequest, findPage, isUuid } from '@postern/db';
+import { Account, AccountCredential, AccountTlsKey, Page, PageRequest, deleteOrphanBlobs, findPage, isUuid } from '@postern/db';
 import { DomainError, ErrorCode, notFound } from '@postern/errors';
 import { InvalidPasswordError, derivePasswordSecrets, verifyPassword } from '@postern/sasl';
 
@@ -69,7 +69,18 @@ export class AccountsService {
   /** Deletes the account with its addresses, credentials and API keys. */
   async delete(idOrName: string): Promise<void> {
     const account = await this.get(idOrName);
-    await this.db.getRepository(Account).delete({ id: account.id });
+    await this.db.transaction(async (tx) => {
+      // Its mail goes with it (the rows cascade); so do the bytes nothing else refers to.
+      const blobs: { blob_id: string }[] = await tx.query(
+        `SELECT blob_id FROM mailbox_messages WHERE account_id = $1 UNION SELECT blob_id FROM outbound_messages WHERE account_id = $1`,
+        [account.id],
+      );
+      await tx.getRepository(Account).delete({ id: account.id });
+      await deleteOrphanBlobs(
+        tx,
+        blobs.map((b) => b.blob_id),
+      );
+    });
   }
 
   /** Replaces the account's password; only derived secrets are stored. */

@@ -4,3 +4,4 @@ export * from './db.module';
 export * from './ids';
 export * from './pagination';
 export * from './prepare';
+export * from './blobs';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { uuidv7 } from '@postern/db';
+import { deleteOrphanBlobs, uuidv7 } from '@postern/db';
 import { DomainError, ErrorCode, notFound } from '@postern/errors';
 import { DELETED, SEEN, applyFlagOperation, hasFlag, keywordsOf, normalizeFlags, sameFlags } from './flags';
 import { isInbox, normalizeMailboxName } from './names';
@@ -538,15 +538,4 @@ async function removeLocked(
     removed.map((r) => r.blob_id),
   );
   return { expunged: uids, modseq };
-}
-
-/** A blob goes when no mailbox message (copies share it) and no outbound message uses it. */
-async function deleteOrphanBlobs(tx: EntityManager, blobIds: string[]): Promise<void> {
-  if (blobIds.length === 0) return;
-  await tx.query(
-    `DELETE FROM message_blobs b WHERE b.id = ANY($1::uuid[])
-       AND NOT EXISTS (SELECT 1 FROM mailbox_messages m WHERE m.blob_id = b.id)
-       AND NOT EXISTS (SELECT 1 FROM outbound_messages o WHERE o.blob_id = b.id)`,
-    [[...new Set(blobIds)]],
-  );
 }
