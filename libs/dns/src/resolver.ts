@@ -9,7 +9,15 @@ export interface DnsResolver {
   resolveCname?(name: string): Promise<string[]>;
 }
 
-export function createResolver(options: { servers?: string[]; timeoutMs?: number; tries?: number } = {}): DnsResolver {
+export interface ResolverOptions {
+  /** `ip` or `ip:port`; none: the system's resolvers. */
+  servers?: string[];
+  timeoutMs?: number;
+  tries?: number;
+}
+
+/** Node's resolver on the configured servers: delivery's lookups, and mailauth's generic `resolve(name, rrtype)`. */
+export function createResolver(options: ResolverOptions = {}): dnsPromises.Resolver {
   const resolver = new dnsPromises.Resolver({ timeout: options.timeoutMs ?? 5000, tries: options.tries ?? 2 });
   if (options.servers && options.servers.length > 0) resolver.setServers(options.servers);
   return resolver;

@@ -1,10 +1,9 @@
-import { promises as dnsPromises } from 'node:dns';
 import { AuthenticateResult, DNSResolver, authenticate } from 'mailauth';
+import { createResolver } from '@postern/dns';
 
-/** mailauth's resolver: `dns.promises.resolve`'s signature, here pointed at the configured servers. */
-export function mailauthResolver(servers: string[] | null, timeoutMs = 5000): DNSResolver {
-  const resolver = new dnsPromises.Resolver({ timeout: timeoutMs, tries: 2 });
-  if (servers && servers.length > 0) resolver.setServers(servers);
+/** mailauth's resolver: `dns.promises.resolve`'s signature, on the configured servers (libs/dns). */
+export function mailauthResolver(servers: string[] | null): DNSResolver {
+  const resolver = createResolver({ servers: servers ?? undefined });
   return (name: string, rrtype: string) => resolver.resolve(name, rrtype) as Promise<string[][] | string[]>;
 }
 
