@@ -67,6 +67,17 @@ describe('SMTP submission: real clients → OutboundService', () => {
     headers: extraHeaders,
   });
 
+  /** nodemailer to 465 (implicit TLS) or 587 (STARTTLS required), trusting the test CA. */
+  const submission = (port: number, auth: { user: string; pass: string; method?: string }) =>
+    createTransport({
+      host: '127.0.0.1',
+      port,
+      secure: port === port465,
+      requireTLS: port !== port465,
+      tls: { ca, servername: 'localhost' },
+      auth,
+    });
+
   const b64 = (text: string) => Buffer.from(text).toString('base64');
   const unb64 = (text: string) => Buffer.from(text, 'base64').toString();
 
@@ -159,13 +170,7 @@ describe('SMTP submission: real clients → OutboundService', () => {
   });
 
   test('nodemailer with AUTH CRAM-MD5', async () => {
-    const transport = createTransport({
-      host: '127.0.0.1',
-      port: port587,
-      requireTLS: true,
-      tls: { ca, servername: 'localhost' },
-      auth: { user: 'alice@sender.test', pass: 'correct horse battery', method: 'CRAM-MD5' },
-    });
+    const transport = submission(port587, { user: 'alice@sender.test', pass: 'correct horse battery', method: 'CRAM-MD5' });
     const info = await transport.sendMail(mail('alice@sender.test'));
     transport.close();
     assert.match(info.response, /^250 2\.6\.0 Queued as/);
@@ -173,14 +178,7 @@ describe('SMTP submission: real clients → OutboundService', () => {
 
   for (const method of ['PLAIN', 'LOGIN'] as const) {
     test(`nodemailer on 587 (STARTTLS, AUTH ${method}): queued, DKIM-signed, X-Postern-Extra-* become extra`, async () => {
-      const transport = createTransport({
-        host: '127.0.0.1',
-        port: port587,
-        secure: false,
-        requireTLS: true,
-        tls: { ca, servername: 'localhost' },
-        auth: { user: 'alice@sender.test', pass: 'correct horse battery', method },
-      });
+      const transport = submission(port587, { user: 'alice@sender.test', pass: 'correct horse battery', method });
       const info = await transport.sendMail(mail('alice@sender.test', { 'X-Postern-Extra-Order': `42-${method}`, 'TLS-Required': 'No' }));
       transport.close();
       assert.match(info.response, /^250 2\.6\.0 Queued as [0-9a-f-]{36}$/);
@@ -195,26 +193,14 @@ describe('SMTP submission: real clients → OutboundService', () => {
   }
 
   test('nodemailer on 465 (implicit TLS) sends as an alias that allows it', async () => {
-    const transport = createTransport({
-      host: '127.0.0.1',
-      port: port465,
-      secure: true,
-      tls: { ca, servername: 'localhost' },
-      auth: { user: 'alice', pass: 'correct horse battery' },
-    });
+    const transport = submission(port465, { user: 'alice', pass: 'correct horse battery' });
     await transport.sendMail(mail('team@sender.test'));
     transport.close();
     assert.equal((await lastMessage()).message.fromAddress, 'team@sender.test');
   });
 
   test('a From the account may not use answers 550 5.7.0 naming the address', async () => {
-    const transport = createTransport({
-      host: '127.0.0.1',
-      port: port465,
-      secure: true,
-      tls: { ca, servername: 'localhost' },
-      auth: { user: 'alice', pass: 'correct horse battery' },
-    });
+    const transport = submission(port465, { user: 'alice', pass: 'correct horse battery' });
     for (const from of ['bob@sender.test', 'closed@sender.test', 'someone@elsewhere.test']) {
       await assert.rejects(transport.sendMail(mail(from)), (err: Error & { response?: string }) => {
         assert.match(err.response ?? '', new RegExp(`^550 5\\.7\\.0 alice may not send as <${from.replace('.', '\\.')}>`));
@@ -225,13 +211,7 @@ describe('SMTP submission: real clients → OutboundService', () => {
   });
 
   test("the account's daily limit answers 451 4.7.1 naming the limit and the setting", async () => {
-    const transport = createTransport({
-      host: '127.0.0.1',
-      port: port587,
-      requireTLS: true,
-      tls: { ca, servername: 'localhost' },
-      auth: { user: 'bob@sender.test', pass: 'bobs password 1' },
-    });
+    const transport = submission(port587, { user: 'bob@sender.test', pass: 'bobs password 1' });
     await transport.sendMail(mail('bob@sender.test'));
     await assert.rejects(transport.sendMail(mail('bob@sender.test')), (err: Error & { response?: string }) => {
       assert.match(err.response ?? '', /^451 4\.7\.1 .*1 messages for today.*messagesPerDay/);
