@@ -32,8 +32,9 @@ const ACTION_EVENTS: Record<BounceRecipient['action'], MailEventType> = {
 export class BounceMatcherService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async handle(envelopeRecipient: string, raw: Buffer): Promise<BounceOutcome> {
-    const parsed = await parseBounce(raw);
+  /** `parsed`: what the caller already made of `raw` with parseBounce, so it is not parsed twice. */
+  async handle(envelopeRecipient: string, raw: Buffer, parsed?: ParsedBounce): Promise<BounceOutcome> {
+    parsed ??= await parseBounce(raw);
     return this.db.transaction(async (tx) => {
       const message = await this.findMessage(tx, envelopeRecipient, parsed.originalMessageId);
       if (!message) return { messageId: null, kind: parsed.kind, events: [] };

@@ -52,7 +52,7 @@ export function composeDsn(input: DsnInput): Buffer {
     `From: ${formatAddress(input.from)}`,
     `To: <${checked('To', input.to)}>`,
     `Subject: ${subjectFor(input.recipients)}`,
-    `Date: ${formatDate(new Date())}`,
+    `Date: ${rfc5322Date(new Date())}`,
     `Message-ID: ${checked('Message-ID', input.messageId)}`,
     ...(input.originalMessageId
       ? [`In-Reply-To: ${checked('original Message-ID', input.originalMessageId)}`, `References: ${input.originalMessageId}`]
@@ -94,7 +94,7 @@ function deliveryStatus(input: DsnInput): string {
   const perMessage = [
     ...(input.originalEnvelopeId ? [field('Original-Envelope-Id', input.originalEnvelopeId)] : []),
     field('Reporting-MTA', `dns; ${input.reportingMta}`),
-    ...(input.arrivalDate ? [field('Arrival-Date', formatDate(input.arrivalDate))] : []),
+    ...(input.arrivalDate ? [field('Arrival-Date', rfc5322Date(input.arrivalDate))] : []),
   ];
   const perRecipient = input.recipients.map((r) => {
     if (!STATUS.test(r.status)) throw new MimeError(`invalid status code ${JSON.stringify(r.status)}`);
@@ -106,8 +106,8 @@ function deliveryStatus(input: DsnInput): string {
       field('Status', r.status),
       ...(r.remoteMta ? [field('Remote-MTA', `dns; ${r.remoteMta}`)] : []),
       ...(r.diagnostic ? [field('Diagnostic-Code', r.diagnostic)] : []),
-      ...(r.lastAttemptDate ? [field('Last-Attempt-Date', formatDate(r.lastAttemptDate))] : []),
-      ...(r.willRetryUntil ? [field('Will-Retry-Until', formatDate(r.willRetryUntil))] : []),
+      ...(r.lastAttemptDate ? [field('Last-Attempt-Date', rfc5322Date(r.lastAttemptDate))] : []),
+      ...(r.willRetryUntil ? [field('Will-Retry-Until', rfc5322Date(r.willRetryUntil))] : []),
     ].join('\r\n');
   });
   return [perMessage.join('\r\n'), ...perRecipient].join('\r\n\r\n') + '\r\n';
@@ -128,7 +128,7 @@ function humanReadable(input: DsnInput): string {
       lines.push(`  <${r.address}>`);
       if (r.remoteMta) lines.push(`    remote server: ${r.remoteMta}`);
       if (r.diagnostic) lines.push(`    reply: ${r.diagnostic.replace(/^[^;]*;\s*/, '')}`);
-      if (r.willRetryUntil) lines.push(`    will retry until: ${formatDate(r.willRetryUntil)}`);
+      if (r.willRetryUntil) lines.push(`    will retry until: ${rfc5322Date(r.willRetryUntil)}`);
     }
     lines.push('');
   }
@@ -183,7 +183,7 @@ function formatAddress({ address, name }: MailAddress): string {
   return `${display} <${address}>`;
 }
 
-// RFC 5322 3.3 date-time with a numeric zone.
-function formatDate(date: Date): string {
+/** RFC 5322 3.3 date-time with a numeric zone (DSN and trace headers). */
+export function rfc5322Date(date: Date): string {
   return date.toUTCString().replace(/GMT$/, '+0000');
 }

@@ -7,7 +7,7 @@ export type { DkimSigningKey } from './dkim-sign';
 export { readHeaders, parseHeaderFields } from './read-headers';
 export type { HeaderField, HeaderSummary } from './read-headers';
 export { decodeEncodedWords } from './encoded-words';
-export { composeDsn } from './dsn';
+export { composeDsn, rfc5322Date } from './dsn';
 export type { DsnInput, DsnRecipient } from './dsn';
 export * from './bounce-parse';
 export { mimeTree, leafParts, findPart, partContent, isAttachment, parseStructuredHeader } from './mime-parts';

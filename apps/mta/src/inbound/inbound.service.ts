@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@postern/config';
 import { DomainError, ErrorCode } from '@postern/errors';
 import { BounceMatcherService } from '@postern/events';
-import { MailStore, type MailboxInfo } from '@postern/mailstore';
+import { MailStore, normalizeMailboxName, type MailboxInfo } from '@postern/mailstore';
 import { parseBounce, parseHeaderFields, parseReceivedMessage } from '@postern/mime';
 import type { HeaderField } from '@postern/mime';
 import { Logger, ROOT_LOGGER } from '@postern/observability';
@@ -119,7 +119,7 @@ export class InboundService implements SmtpSessionHooks {
       const bounce = await parseBounce(raw);
       if (bounce.kind === 'dsn' || bounce.kind === 'complaint') {
         for (const r of resolved.filter((x) => x.kind === 'bounce')) {
-          const outcome = await this.bounces.handle(r.recipient, raw);
+          const outcome = await this.bounces.handle(r.recipient, raw, bounce);
           log.info({ recipient: r.recipient, ...outcome }, 'bounce matched');
         }
         deliverTo = resolved.filter((r) => r.kind !== 'bounce');
@@ -186,9 +186,7 @@ export class InboundService implements SmtpSessionHooks {
     }
     if (senderDomain) {
       const outcome = junkAnywhere ? 'junk' : 'delivered';
-      await this.db.transaction((tx) =>
-        this.reputation.record(senderDomain, { authenticated: auth.authenticated, outcome, result: authLine(auth) }, tx),
-      );
+      await this.reputation.record(senderDomain, { authenticated: auth.authenticated, outcome, result: authLine(auth) });
     }
     // A sender never seen before waits a little: spam runs rarely do (greylisting's idea, cheaper).
     if (!known) await sleep(this.config.inbound.firstTimeSenderDelayMs);
@@ -203,15 +201,15 @@ export class InboundService implements SmtpSessionHooks {
   ): Promise<{ mailbox: MailboxInfo; why: string; junk: boolean }> {
     // One SELECT; the defaults are created on the account's first message.
     const mailboxes = await this.store.listMailboxes(accountId);
-    const inbox = mailboxes.find((m) => m.name === 'INBOX') ?? (await this.store.getMailbox(accountId, 'INBOX'));
-    if (!inbox) throw new Error(`account ${accountId} has no INBOX`);
+    // listMailboxes creates INBOX (with the other defaults) when the account lacks it.
+    const inbox = mailboxes.find((m) => m.name === 'INBOX')!;
     if (auth.quarantine) {
       const junk = mailboxes.find((m) => m.specialUse === '\\Junk');
       if (junk) return { mailbox: junk, why: 'dmarc policy quarantine', junk: true };
     }
     const rule = matchRule(await this.rules.forAccount(accountId), { mailFrom, headers });
     if (rule) {
-      const target = await this.store.getMailbox(accountId, rule.mailboxName);
+      const target = mailboxes.find((m) => m.name === storedName(rule.mailboxName));
       if (target) return { mailbox: target, why: `rule ${rule.id}`, junk: target.specialUse === '\\Junk' };
     }
     return { mailbox: inbox, why: 'default', junk: false };
@@ -249,5 +247,14 @@ function safeHeaders(raw: Buffer): HeaderField[] {
     return parseHeaderFields(raw).fields;
   } catch {
     return [];
+  }
+}
+
+/** A rule's mailbox name as the store spells it; null when it is not a valid name. */
+function storedName(name: string): string | null {
+  try {
+    return normalizeMailboxName(name);
+  } catch {
+    return null;
   }
 }

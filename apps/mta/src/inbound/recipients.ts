@@ -21,8 +21,6 @@ export interface ResolvedRecipient {
   recipient: string;
   kind: RecipientKind;
   targets: DeliveryTarget[];
-  /** For `bounce`: the outbound message whose unique envelope sender this is. */
-  bounceForMessageId?: string;
 }
 
 const POSTMASTER = 'postmaster';
@@ -74,7 +72,7 @@ export class RecipientResolver {
       const bounce = await this.bounceAddress(recipient, separator);
       if (base) {
         const sub = await this.exact(recipient, domain, base, mailFrom, 'subaddress');
-        if (sub) return bounce ? { ...sub, kind: 'bounce', bounceForMessageId: bounce.messageId } : sub;
+        if (sub) return bounce ? { ...sub, kind: 'bounce' } : sub;
       }
       // Not a DSN after all (a person replying to the envelope sender) still reaches the sender's account.
       if (bounce)
@@ -82,7 +80,6 @@ export class RecipientResolver {
           recipient,
           kind: 'bounce',
           targets: [{ ...bounce, addressId: null, address: recipient }],
-          bounceForMessageId: bounce.messageId,
         };
     }
     const catchall = await this.address(domain, '');
@@ -159,13 +156,11 @@ function toTarget(address: Address, domainName: string): DeliveryTarget {
 }
 
 function sameAddress(address: Address & { domain?: Domain }, other: string): boolean {
-  const at = other.lastIndexOf('@');
-  if (at < 0 || !address.domain) return false;
-  return (
-    other.slice(0, at).normalize('NFC').toLowerCase() === address.localpartKey &&
-    other
-      .slice(at + 1)
-      .toLowerCase()
-      .replace(/\.$/, '') === address.domain.name
-  );
+  if (!address.domain) return false;
+  try {
+    const parsed = parseAddress(other);
+    return parsed.localpartKey === address.localpartKey && parsed.domain.ascii === address.domain.name;
+  } catch {
+    return false;
+  }
 }

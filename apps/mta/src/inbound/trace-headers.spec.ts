@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { receivedHeader, rfc5322Date, stripForgedHeaders } from './trace-headers';
+import { rfc5322Date } from '@postern/mime';
+import { receivedHeader, stripForgedHeaders } from './trace-headers';
 
 test('the Received header names the peer, the protocol with TLS, the TLS version and cipher, and the recipient', () => {
   const header = receivedHeader({

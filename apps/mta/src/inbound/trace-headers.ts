@@ -1,15 +1,5 @@
+import { rfc5322Date } from '@postern/mime';
 import type { SmtpSessionInfo } from '@postern/smtp';
-
-/** RFC 5322 3.3 date-time, e.g. `Tue, 01 Dec 2026 20:45:00 +0000`. */
-export function rfc5322Date(date: Date): string {
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${days[date.getUTCDay()]}, ${pad(date.getUTCDate())} ${months[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
-  );
-}
 
 /** Characters a header comment or domain literal cannot carry as is. */
 const clean = (value: string) => value.replace(/[\r\n()\\]/g, '').slice(0, 200);
