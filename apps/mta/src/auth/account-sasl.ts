@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@postern/config';
 import type { Account } from '@postern/db';
 import { AddressesService } from '@postern/domains';
 import { DomainError } from '@postern/errors';
-import { createSaslServer, type SaslAccount, type SaslIdentity, type SaslSession } from '@postern/sasl';
+import { checkPassword, createSaslServer, type SaslAccount, type SaslIdentity, type SaslSession } from '@postern/sasl';
 
 /** What a listener knows of the connection that a SASL mechanism needs. */
 export interface SaslConnection {
@@ -28,16 +28,17 @@ export class AccountSasl {
   ) {}
 
   /** The enabled account a login name stands for, or null. */
-  async resolveLogin(username: string): Promise<Account | null> {
+  private async resolveLogin(username: string): Promise<Account | null> {
     const account = username.includes('@') ? await this.byAddress(username) : await this.byName(username);
     return account && !account.disabled ? account : null;
   }
 
-  /** LOGIN-style check of a password against the slow hash. */
-  async checkPassword(username: string, password: string): Promise<Account | null> {
-    const account = await this.resolveLogin(username);
-    if (!account) return null;
-    return (await this.accounts.checkPassword(account.id, password)) ? account : null;
+  /**
+   * LOGIN-style check of a password against the slow hash. Through libs/sasl, so an unknown
+   * name costs the same scrypt as a wrong password and timing does not tell which.
+   */
+  async checkPassword(username: string, password: string): Promise<SaslIdentity | null> {
+    return checkPassword({ lookup: (name) => this.lookup(name) }, username, password);
   }
 
   session(mechanism: string, connection: SaslConnection): SaslSession {

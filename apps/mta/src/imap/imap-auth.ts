@@ -14,7 +14,7 @@ export class ImapAccountAuthenticator implements ImapAuthenticator {
 
   async login(username: string, password: string, _connection: ConnectionInfo): Promise<ImapUser | null> {
     const account = await this.sasl_.checkPassword(username, password);
-    return account ? { accountId: account.id, username } : null;
+    return account ? { accountId: account.accountId, username } : null;
   }
 
   mechanisms(connection: ConnectionInfo): string[] {

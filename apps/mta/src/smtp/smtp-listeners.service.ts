@@ -1,4 +1,3 @@
-import { Resolver } from 'node:dns/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@postern/config';
 import { ROOT_LOGGER, newConnectionId } from '@postern/observability';
@@ -62,13 +61,6 @@ export class SmtpListenersService {
     const local = await localCertificate(dataDir, hostname);
     this.logger.info({ certPath: local.certPath }, 'local mode: self-signed certificate');
     return new CertificateStore(local);
-  }
-
-  private reverseResolver(): (address: string) => Promise<string[]> {
-    const resolver = new Resolver({ timeout: 1500, tries: 1 });
-    const servers = this.config.delivery.dnsServers;
-    if (servers) resolver.setServers(servers);
-    return (address) => resolver.reverse(address);
   }
 
   async start(): Promise<void> {

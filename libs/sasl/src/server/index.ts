@@ -14,3 +14,4 @@ export type {
   SaslSession,
   SaslStep,
 } from './types';
+export { checkPassword } from './password-check';

@@ -1,21 +1,15 @@
 import type { PeerCertificate } from 'node:tls';
-import { serverChannelBinding } from '@postern/sasl';
+import { type SaslSession, type SaslStep, decodeSaslResponse, serverChannelBinding } from '@postern/sasl';
 import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { SmtpSessionInfo } from './hooks';
 import type { IpLimiter } from './ip-limits';
 import type { ConnectionState } from './session-state';
 
-/** One step of a SASL exchange (the shape of libs/sasl's server sessions). */
-export type SmtpSaslStep =
-  | { challenge: Buffer }
-  | { success: { username: string; accountId: string }; additionalData?: Buffer }
-  | { failure: { reason: 'invalid-credentials' | 'malformed' | 'unsupported' | 'channel-binding' | 'aborted'; text: string } };
+/** One step of a SASL exchange: libs/sasl's. */
+export type SmtpSaslStep = SaslStep;
 
-export interface SmtpSaslSession {
-  start(initialResponse?: Buffer): Promise<SmtpSaslStep>;
-  step(response: Buffer): Promise<SmtpSaslStep>;
-  abort(): SmtpSaslStep;
-}
+/** libs/sasl's server session (the mechanism name is not needed here). */
+export type SmtpSaslSession = Omit<SaslSession, 'mechanism'>;
 
 /** What an authenticator knows about the connection. */
 export interface SmtpAuthContext {
@@ -31,8 +25,6 @@ export interface SmtpAuthenticator {
   mechanisms(context: SmtpAuthContext): string[];
   createSession(mechanism: string, context: SmtpAuthContext): SmtpSaslSession | null;
 }
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function authContext(state: ConnectionState): SmtpAuthContext {
   const socket = state.tlsSocket;
@@ -78,7 +70,10 @@ export function installAuth(
     const context = authContext(state);
     const sasl = authenticator.mechanisms(context).includes(mechanism) ? authenticator.createSession(mechanism, context) : null;
     if (!sasl) return (conn.send(504, `5.5.4 Mechanism ${mechanism.slice(0, 40)} is not available`), callback());
-    if (initial !== undefined && initial !== '=' && !BASE64.test(initial)) {
+    const decoded = initial === undefined ? undefined : decodeSaslResponse(initial, { initial: true });
+    // An initial response is base64 or `=` (RFC 4954 4); `*` only answers a challenge.
+    const initialResponse = decoded === 'abort' ? undefined : decoded;
+    if (initial !== undefined && initialResponse === undefined) {
       return (conn.send(501, '5.5.2 The initial response is not base64'), callback());
     }
     const delay = limiter.authDelayMs(ip);
@@ -139,15 +134,14 @@ export function installAuth(
       );
     };
     const respond = (line: Buffer, next: () => void) => {
-      const text = line.toString().trim();
-      if (text === '*') return handle(sasl.abort(), next);
-      if (!BASE64.test(text)) {
+      const response = decodeSaslResponse(line.toString().trim());
+      if (response === 'abort') return handle(sasl.abort(), next);
+      if (response === undefined) {
         limiter.authFailed(ip);
         return finish(501, '5.5.2 The response is not base64', next);
       }
-      run(sasl.step(Buffer.from(text, 'base64')), next);
+      run(sasl.step(response), next);
     };
-    const initialResponse = initial === undefined ? undefined : initial === '=' ? Buffer.alloc(0) : Buffer.from(initial, 'base64');
     run(sasl.start(initialResponse), callback);
   };
 }
