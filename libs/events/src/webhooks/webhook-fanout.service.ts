@@ -82,12 +82,14 @@ export class WebhookFanoutService {
       if (created.length === 0) return [];
       // Pending deliveries from earlier batches for the same endpoint and recipient: one statement, before the insert.
       const pairs = [...latest.values()];
-      await tx.query(
-        `UPDATE webhook_deliveries d SET status = 'superseded', completed_at = now()
+      if (pairs.length > 0) {
+        await tx.query(
+          `UPDATE webhook_deliveries d SET status = 'superseded', completed_at = now()
          FROM unnest($1::uuid[], $2::uuid[]) AS s(endpoint_id, recipient_id)
          WHERE d.endpoint_id = s.endpoint_id AND d.recipient_id = s.recipient_id AND d.status = 'pending'`,
-        [pairs.map((d) => d.endpointId), pairs.map((d) => d.recipientId)],
-      );
+          [pairs.map((d) => d.endpointId), pairs.map((d) => d.recipientId)],
+        );
+      }
       for (let i = 0; i < created.length; i += INSERT_ROWS) {
         await tx.getRepository(WebhookDelivery).insert(created.slice(i, i + INSERT_ROWS));
       }

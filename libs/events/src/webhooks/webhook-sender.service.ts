@@ -58,7 +58,7 @@ export class WebhookSenderService {
     const { endpoint, event } = delivery as WebhookDelivery & { event?: MailEvent };
     if (!endpoint || !event) return null;
     if (!endpoint.enabled) {
-      await this.finish(delivery, 'canceled', null);
+      await this.cancel(delivery);
       return null;
     }
     const result = await this.post(endpoint, event);
@@ -158,9 +158,12 @@ export class WebhookSenderService {
     return delivery;
   }
 
-  private async finish(delivery: WebhookDelivery, status: 'succeeded' | 'failed' | 'canceled', lastStatus: number | null): Promise<void> {
+  private async cancel(delivery: WebhookDelivery): Promise<void> {
     await this.db
       .getRepository(WebhookDelivery)
-      .update({ id: delivery.id, status: 'pending' }, { status, attempts: delivery.attempts, lastStatus, completedAt: new Date() });
+      .update(
+        { id: delivery.id, status: 'pending' },
+        { status: 'canceled', attempts: delivery.attempts, lastStatus: null, completedAt: new Date() },
+      );
   }
 }
