@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { NodeProcess, childEnv, createTestEnv, eventually, freePort, http, startDnsServer } from '@postern/testing';
@@ -40,6 +41,20 @@ function smtpSource(port: number, to: string): Promise<unknown> {
   ]);
 }
 
+/** True once something on `port` sends an SMTP greeting (RFC 5321 4.3.1 `220`). */
+function greetsSmtp(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('data', (chunk: Buffer) => done(chunk.toString('latin1').startsWith('220')));
+  });
+}
+
 async function postern(): Promise<number> {
   // An empty zone: SPF/DKIM/DMARC lookups for the bench sender answer NXDOMAIN at once.
   const dns = await startDnsServer({});
@@ -67,20 +82,7 @@ async function postern(): Promise<number> {
     await api.until(async () => (await http(`http://127.0.0.1:${httpPort}`, 'GET', '/readyz')).status === 200, { what: 'API ready' });
     await api.stop();
     mta = NodeProcess.start(join(DIST, 'apps/mta/src/main.js'), [], childEnv(env.env));
-    await mta.until(
-      () =>
-        import('node:net').then(
-          (net) =>
-            new Promise<boolean>((resolve) => {
-              const socket = net.connect(smtpPort, '127.0.0.1', () => {
-                socket.destroy();
-                resolve(true);
-              });
-              socket.on('error', () => resolve(false));
-            }),
-        ),
-      { what: 'MX listening', timeoutMs: 60_000 },
-    );
+    await mta.until(() => greetsSmtp(smtpPort), { what: 'MX listening', timeoutMs: 60_000 });
     await db.connect();
     const started = Date.now();
     await smtpSource(smtpPort, credentials.address);
@@ -102,19 +104,7 @@ async function postfix(): Promise<number> {
   const smtpdPort = await freePort();
   const instance = startPostfix(dir, smtpdPort, await freePort(), 50, { holdInQueue: true });
   try {
-    await eventually(
-      () =>
-        new Promise<boolean>((resolve) => {
-          void import('node:net').then((net) => {
-            const socket = net.connect(smtpdPort, '127.0.0.1', () => {
-              socket.destroy();
-              resolve(true);
-            });
-            socket.on('error', () => resolve(false));
-          });
-        }),
-      { what: 'Postfix listening', timeoutMs: 30_000 },
-    );
+    await eventually(() => greetsSmtp(smtpdPort), { what: 'Postfix listening', timeoutMs: 30_000 });
     const started = Date.now();
     await smtpSource(smtpdPort, 'someone@bench.test');
     const elapsed = Date.now() - started;

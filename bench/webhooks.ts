@@ -18,6 +18,7 @@ import { generateWebhookSecret, signWebhook, webhookBody } from '@postern/events
 import { NodeProcess, childEnv, createTestEnv, eventually, freePort, http } from '@postern/testing';
 // The worker's limit of requests in flight to one endpoint: the plain loop uses the same.
 import { PER_ENDPOINT } from '../apps/worker/src/webhooks/webhook-deliver.handler';
+import { cpuOfPids } from './proc-cpu';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
 const N = Number(args.get('--events') ?? 10_000);
@@ -102,12 +103,6 @@ function deliveredData(i: number, messageId: string, recipientId: string, from: 
     remoteHost: 'mx.sink.test',
     suppressed: false,
   };
-}
-
-/** CPU time (user + system) a process has used so far, from /proc (proc(5): utime and stime, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** N message.delivered events, shaped as recordEvent writes them for a delivery, in one INSERT. */
@@ -196,13 +191,13 @@ async function postern(
       timeoutMs: 60_000,
     });
 
-    const cpuBefore = cpuMs(worker.child.pid!);
+    const cpuBefore = cpuOfPids([worker.child.pid!]);
     const started = Date.now();
     await insertEvents(db, rows[0].account_id, credentials.address);
     const insertMs = Date.now() - started;
     await worker.until(() => Promise.resolve(receiver.ids.size >= N), { what: `${N} webhooks received`, timeoutMs: 30 * 60_000 });
     const deliveredMs = receiver.lastAt - started;
-    const workerCpuMs = cpuMs(worker.child.pid!) - cpuBefore;
+    const workerCpuMs = cpuOfPids([worker.child.pid!]) - cpuBefore;
     const succeeded = await eventually(
       async () => {
         const { rows: counts } = await db.query<{ n: number }>(
