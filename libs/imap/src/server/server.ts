@@ -1,5 +1,5 @@
 import { Server, Socket, createServer } from 'node:net';
-import { SecureContext, TLSSocket, TLSSocketOptions, createSecureContext } from 'node:tls';
+import { SecureContext, TLSSocket, TLSSocketOptions } from 'node:tls';
 import { COMMANDS } from './commands';
 import { ImapSession, ImapSessionOptions } from './session';
 
@@ -12,8 +12,8 @@ export interface TlsContexts {
 }
 
 export interface ImapServerOptions extends Omit<ImapSessionOptions, 'startTls'> {
-  /** PEM key and certificate; without them there is no STARTTLS and no port 993. */
-  tls?: { key: string | Buffer; cert: string | Buffer } | TlsContexts;
+  /** Certificates by SNI name; without them there is no STARTTLS and no port 993. */
+  tls?: TlsContexts;
 }
 
 export interface ImapListenerAddress {
@@ -34,13 +34,7 @@ export class ImapServer {
   private contexts: TlsContexts | null;
 
   constructor(private readonly options: ImapServerOptions) {
-    const tls = options.tls;
-    if (!tls) this.contexts = null;
-    else if ('contextFor' in tls) this.contexts = tls;
-    else {
-      const context = createSecureContext({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
-      this.contexts = { contextFor: () => context };
-    }
+    this.contexts = options.tls ?? null;
   }
 
   get sessionCount(): number {

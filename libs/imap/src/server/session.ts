@@ -29,8 +29,6 @@ export interface ImapSessionOptions {
   maxLiteral?: number;
   /** Connection ids shown in the greeting and logs (defaults to random). */
   connectionId?: () => string;
-  /** FETCH/SEARCH message rendering; defaults to the MIME renderer. */
-  renderer?: MessageRenderer;
   /** Auto-logout timers (RFC 9051 5.4: at least 30 minutes once authenticated). */
   idleTimeoutMs?: number;
   preAuthTimeoutMs?: number;
@@ -93,7 +91,7 @@ export class ImapSession {
   }
 
   get renderer(): MessageRenderer {
-    return this.options.renderer ?? mimeRenderer;
+    return mimeRenderer;
   }
 
   get secure(): boolean {
@@ -330,11 +328,8 @@ export class ImapSession {
   /** The bytes of several messages, in their order. */
   async readRaws(messages: ImapMessage[]): Promise<Buffer[]> {
     const store = this.store;
-    if (store.readRawMany) {
-      const map = await store.readRawMany(messages);
-      return Promise.all(messages.map((m) => Promise.resolve(map.get(m.blobId) ?? store.readRaw(m))));
-    }
-    return Promise.all(messages.map((m) => store.readRaw(m)));
+    const map = await store.readRawMany(messages);
+    return Promise.all(messages.map((m) => map.get(m.blobId) ?? store.readRaw(m)).map((raw) => Promise.resolve(raw)));
   }
 
   /** Called after LOGIN/AUTHENTICATE succeeded. */

@@ -57,7 +57,7 @@ export interface ImapStore<M extends ImapMessage = ImapMessage> {
   getMessages(mailboxId: string, uids: number[]): Promise<M[]>;
   readRaw(message: M): Promise<Buffer>;
   /** Several messages' bytes in one round trip, by blobId. */
-  readRawMany?(messages: M[]): Promise<Map<string, Buffer>>;
+  readRawMany(messages: M[]): Promise<Map<string, Buffer>>;
   storeFlags(input: {
     accountId: string;
     mailboxId: string;

@@ -10,13 +10,11 @@ import { selectedOrFail } from './expunge';
 type Of<N extends Command['name']> = Command & { name: N };
 
 interface Context {
-  seq: Map<number, number>;
   texts: Map<SearchKey, Set<number>>;
   raws: Map<number, Buffer>;
   rendered: Map<number, RenderedMessage>;
   session: ImapSession;
   uidSets: Map<SearchKey, Set<number>>;
-  max: { uid: number; seq: number };
 }
 
 function walk(key: SearchKey, visit: (k: SearchKey) => void): void {
@@ -86,13 +84,11 @@ export async function search(session: ImapSession, tag: string, command: Of<'SEA
   if (wantSave) session.savedSearch = [];
   const messages = (await session.store.listMessages(selected.id)).filter((m) => selected.seqOf(m.uid) > 0);
   const ctx: Context = {
-    seq: new Map(messages.map((m) => [m.uid, selected.seqOf(m.uid)])),
     texts: new Map(),
     raws: new Map(),
     rendered: new Map(),
     session,
     uidSets: new Map(),
-    max: { uid: 0, seq: 0 },
   };
   let needRaw = false;
   let usesModseq = false;
