@@ -40,5 +40,6 @@ test('deleting an account removes its mailboxes, messages and their bytes, and l
   const count = async (sql: string) => (await db.query<{ n: number }[]>(sql))[0].n;
   assert.equal(await count(`SELECT count(*)::int AS n FROM message_blobs`), 1, "only the staying account's message keeps its bytes");
   assert.equal(await count(`SELECT count(*)::int AS n FROM mailbox_messages`), 1);
+  assert.equal((await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM mailboxes WHERE account_id = $1`, [gone.id]))[0].n, 0);
   assert.equal((await store.listMailboxes(stays.id)).find((m) => m.name === 'INBOX')?.total, 1);
 });
