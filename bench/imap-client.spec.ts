@@ -62,11 +62,17 @@ describe('bench IMAP client', () => {
   it('sends an APPEND literal only after the continuation, with the CRLF that ends the command', async () => {
     const message = Buffer.from('Subject: x\r\n\r\nbody\r\n');
     let literalAt = -1;
+    let beforeContinuation = -1;
+    const receivedBytes = () => scripted.received.reduce((n, b) => n + b.length, 0);
     const scripted = await peer((line, socket) => {
       const [tag, name] = line.split(' ');
       if (name === 'APPEND') {
-        literalAt = scripted.received.reduce((n, b) => n + b.length, 0);
-        socket.write('+ go ahead\r\n');
+        literalAt = receivedBytes();
+        // Wait before the continuation: a client that does not wait sends the literal meanwhile.
+        setTimeout(() => {
+          beforeContinuation = receivedBytes();
+          socket.write('+ go ahead\r\n');
+        }, 50);
       } else if (line === 'body') socket.write('b1 OK [APPENDUID 1 1] stored\r\n');
       else if (tag !== 'Subject:' && line !== '') socket.write(`${tag} BAD ${line}\r\n`);
     });
@@ -74,6 +80,7 @@ describe('bench IMAP client', () => {
     const connection = await ImapConnection.open(target(scripted.port));
     const done = await connection.ok(`APPEND INBOX () {${message.length}}`, { literal: message });
     assert.equal(done.status, 'OK');
+    assert.equal(beforeContinuation, literalAt, 'nothing sent between the APPEND line and the continuation');
     const sent = Buffer.concat(scripted.received);
     assert.deepEqual(sent.subarray(literalAt), Buffer.concat([message, Buffer.from('\r\n')]));
     connection.destroy();
