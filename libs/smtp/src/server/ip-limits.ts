@@ -71,9 +71,9 @@ export class IpLimiter {
     for (const [key, entry] of this.counters) if (entry.expires <= now) this.counters.delete(key);
   }
 
-  private exceeded(kind: string, address: string, window: number, base: number, amount: number, what: string): LimitExceeded | null {
+  private exceeded(kind: string, groups: string[], window: number, base: number, amount: number, what: string): LimitExceeded | null {
     let result: LimitExceeded | null = null;
-    ipGroups(address).forEach((group, i) => {
+    groups.forEach((group, i) => {
       const limit = base * GROUP_FACTORS[i];
       const value = this.add(kind, group, window, amount);
       if (!result && value > limit) result = { what, group, limit };
@@ -83,9 +83,9 @@ export class IpLimiter {
 
   /** A new connection: counts it and says whether it is over the rate or the concurrency limit. Call `release` when it closes unless refused. */
   connect(address: string): LimitExceeded | null {
-    const rate = this.exceeded('conn', address, MINUTE, this.limits.connectionsPerMinute, 1, 'connections per minute');
-    if (rate) return rate;
     const groups = ipGroups(address);
+    const rate = this.exceeded('conn', groups, MINUTE, this.limits.connectionsPerMinute, 1, 'connections per minute');
+    if (rate) return rate;
     for (const [i, group] of groups.entries()) {
       const limit = this.limits.concurrentConnections * GROUP_FACTORS[i];
       if ((this.concurrent.get(group) ?? 0) >= limit) return { what: 'concurrent connections', group, limit };
@@ -104,18 +104,20 @@ export class IpLimiter {
 
   /** At MAIL FROM: counts one message and says whether a message or byte limit is already reached. */
   startMessage(address: string): LimitExceeded | null {
+    const groups = ipGroups(address);
     return (
-      this.exceeded('msg-m', address, MINUTE, this.limits.messagesPerMinute, 1, 'messages per minute') ??
-      this.exceeded('msg-d', address, DAY, this.limits.messagesPerDay, 1, 'messages per day') ??
-      this.exceeded('bytes-m', address, MINUTE, this.limits.bytesPerMinute, 0, 'bytes per minute') ??
-      this.exceeded('bytes-d', address, DAY, this.limits.bytesPerDay, 0, 'bytes per day')
+      this.exceeded('msg-m', groups, MINUTE, this.limits.messagesPerMinute, 1, 'messages per minute') ??
+      this.exceeded('msg-d', groups, DAY, this.limits.messagesPerDay, 1, 'messages per day') ??
+      this.exceeded('bytes-m', groups, MINUTE, this.limits.bytesPerMinute, 0, 'bytes per minute') ??
+      this.exceeded('bytes-d', groups, DAY, this.limits.bytesPerDay, 0, 'bytes per day')
     );
   }
 
   /** After DATA: counts the message's bytes (the next MAIL FROM sees them). */
   addBytes(address: string, bytes: number): void {
-    this.exceeded('bytes-m', address, MINUTE, this.limits.bytesPerMinute, bytes, '');
-    this.exceeded('bytes-d', address, DAY, this.limits.bytesPerDay, bytes, '');
+    const groups = ipGroups(address);
+    this.exceeded('bytes-m', groups, MINUTE, this.limits.bytesPerMinute, bytes, '');
+    this.exceeded('bytes-d', groups, DAY, this.limits.bytesPerDay, bytes, '');
   }
 
   /** Records a failed AUTH and returns the failures from this address in the current hour. */
