@@ -5,7 +5,7 @@ import { MailStore, MailboxNotifier } from '@postern/mailstore';
 import { ROOT_LOGGER, newConnectionId } from '@postern/observability';
 import type { Logger } from 'pino';
 import { ImapAccountAuthenticator } from './imap-auth';
-import { imapCertificates } from './imap-certificate';
+import { listenerCertificates } from '../listener-certificates';
 
 export interface ImapListenerStatus {
   name: 'imap' | 'imaps';
@@ -35,7 +35,7 @@ export class ImapListenersService {
   }
 
   async start(): Promise<void> {
-    const tls = await imapCertificates(this.config, (err) =>
+    const tls = await listenerCertificates(this.config, (err) =>
       err
         ? this.logger.error({ err: err.message }, 'certificate reload failed; keeping the previous one')
         : this.logger.info('certificate files changed: reloaded'),
@@ -54,7 +54,7 @@ export class ImapListenersService {
       hostname: this.config.hostname,
       appendLimit: APPEND_LIMIT,
       connectionId: newConnectionId,
-      tls: tls?.contexts,
+      tls: tls?.store,
     });
     this.server = server;
     const host = this.config.bindAddress;

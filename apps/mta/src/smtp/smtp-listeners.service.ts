@@ -5,14 +5,13 @@ import {
   CertificateStore,
   DEFAULT_SMTP_LIMITS,
   IpLimiter,
-  certificateStoreFromFiles,
   createSmtpListener,
   type SmtpLimits,
   type SmtpListener,
   type SmtpSessionHooks,
 } from '@postern/smtp';
 import type { Logger } from 'pino';
-import { localCertificate } from './local-certificate';
+import { listenerCertificates } from '../listener-certificates';
 import { MX_HOOKS, REFUSE_ALL_RECIPIENTS } from './mx-hooks';
 import { SubmissionAuthenticator } from './submission-auth';
 import { SubmissionService } from './submission.service';
@@ -44,23 +43,15 @@ export class SmtpListenersService {
 
   /** POSTERN_TLS_CERT/KEY (reloaded when they change); in local mode a self-signed certificate kept in the data directory. */
   private async certificates(): Promise<CertificateStore | null> {
-    const { tls, localMode, dataDir, hostname } = this.config;
-    if (tls) {
-      const watched = certificateStoreFromFiles({
-        files: [{ certPath: tls.certPath, keyPath: tls.keyPath }, ...tls.additional],
-        hostname,
-        onReload: (err) =>
-          err
-            ? this.logger.error({ err: err.message }, 'certificate reload failed; keeping the previous one')
-            : this.logger.info('certificate files changed: reloaded'),
-      });
-      this.stopWatching = () => watched.close();
-      return watched.store;
-    }
-    if (!localMode) return null;
-    const local = await localCertificate(dataDir, hostname);
-    this.logger.info({ certPath: local.certPath }, 'local mode: self-signed certificate');
-    return new CertificateStore(local);
+    const certificates = await listenerCertificates(this.config, (err) =>
+      err
+        ? this.logger.error({ err: err.message }, 'certificate reload failed; keeping the previous one')
+        : this.logger.info('certificate files changed: reloaded'),
+    );
+    if (!certificates) return null;
+    this.stopWatching = () => certificates.close();
+    if (!this.config.tls) this.logger.info('local mode: self-signed certificate');
+    return certificates.store;
   }
 
   async start(): Promise<void> {
